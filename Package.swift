@@ -1,0 +1,99 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-datastar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Datastar", targets: ["Datastar"]),
+        .library(name: "DatastarNIO", targets: ["DatastarNIO"]),
+        .library(name: "DatastarHummingbird", targets: ["DatastarHummingbird"]),
+        .library(name: "DatastarVapor", targets: ["DatastarVapor"]),
+        .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .target(name: "Datastar", swiftSettings: strictSettings),
+        .target(
+            name: "DatastarNIO",
+            dependencies: [
+                "Datastar",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarHummingbird",
+            dependencies: [
+                "Datastar", "DatastarNIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarVapor",
+            dependencies: [
+                "Datastar", "DatastarNIO",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ConformanceServer",
+            dependencies: [
+                "Datastar", "DatastarHummingbird", "DatastarVapor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DatastarConformance",
+            dependencies: [
+                "ConformanceServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DatastarTests",
+            dependencies: ["Datastar"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DatastarAdapterTests",
+            dependencies: [
+                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor", "ConformanceServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

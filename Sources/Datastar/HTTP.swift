@@ -1,0 +1,52 @@
+/// The HTTP side of the protocol: response headers and request detection.
+public enum DatastarHTTP {
+    /// The request header the Datastar client sends with every request: `Datastar-Request`.
+    public static let requestHeaderName = "Datastar-Request"
+
+    /// The content type of a Datastar response: `text/event-stream`.
+    public static let eventStreamContentType = "text/event-stream"
+
+    /// Whether a request comes from the Datastar client, given the value of its
+    /// `Datastar-Request` header (`true`, in any letter case).
+    public static func isDatastarRequest(headerValue: String?) -> Bool {
+        guard let headerValue else { return false }
+        return headerValue.trimmingSpaces().lowercased() == "true"
+    }
+
+    /// The headers of a Datastar SSE response, in order.
+    ///
+    /// `Content-Type: text/event-stream`, `Cache-Control: no-cache`, `X-Accel-Buffering: no`
+    /// (so nginx does not buffer the stream), and `Connection: keep-alive` only for HTTP/1.1 —
+    /// never for HTTP/2 or later, where the header is forbidden and Safari rejects the
+    /// response.
+    ///
+    /// - Parameters:
+    ///   - httpMajor: the major version of the request's HTTP protocol.
+    ///   - httpMinor: the minor version.
+    ///   - includeConnection: `false` for a server that writes the `Connection` header of
+    ///     HTTP/1.x responses itself (Vapor does), so it is not sent twice.
+    public static func responseHeaders(
+        httpMajor: Int,
+        httpMinor: Int,
+        includeConnection: Bool = true
+    ) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", eventStreamContentType),
+            ("Cache-Control", "no-cache"),
+        ]
+        if includeConnection, httpMajor == 1, httpMinor == 1 {
+            headers.append(("Connection", "keep-alive"))
+        }
+        headers.append(("X-Accel-Buffering", "no"))
+        return headers
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
+    }
+}

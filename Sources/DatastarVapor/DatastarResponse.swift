@@ -1,0 +1,69 @@
+import Datastar
+public import DatastarNIO
+import NIOCore
+public import Vapor
+
+/// A streaming Datastar response: return it from a route, and its closure sends events.
+///
+/// ```swift
+/// app.get("hello") { _ in
+///     DatastarResponse { sse in try await sse.send(.patchElements(#"<p id="hello">Hello</p>"#)) }
+/// }
+/// ```
+///
+/// The response starts at once with the Datastar headers; each event reaches the client as it
+/// is sent, and the response ends when the closure returns. If the closure throws, the stream
+/// ends and the error is logged. Vapor's own response compression is switched off for the
+/// response, so it can neither hold events back nor encode them twice.
+public struct DatastarResponse: AsyncResponseEncodable {
+    private let body: ServerSentEventStream.Body
+
+    /// Creates a response driven by `body`.
+    public init(_ body: @escaping ServerSentEventStream.Body) {
+        self.body = body
+    }
+
+    /// Builds the Vapor response.
+    public func encodeResponse(for request: Request) async throws -> Response {
+        let body = self.body
+        let allocator = request.byteBufferAllocator
+        let logger = request.logger
+        return Response(
+            status: .ok,
+            version: request.version,
+            headers: .datastar(for: request),
+            body: .init(asyncStream: { writer in
+                await ServerSentEventStream.run(body, sink: VaporBodySink(writer: writer), allocator: allocator, logger: logger)
+                try? await writer.write(.end)
+            })
+        )
+    }
+}
+
+extension HTTPHeaders {
+    /// The headers of a Datastar SSE response for `request`, with Vapor's response
+    /// compression disabled. Vapor itself writes `Connection: keep-alive` on HTTP/1.x
+    /// responses (and none on HTTP/2), so it is left out here rather than sent twice.
+    static func datastar(for request: Request) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        let fields = DatastarHTTP.responseHeaders(
+            httpMajor: request.version.major,
+            httpMinor: request.version.minor,
+            includeConnection: false
+        )
+        for header in fields {
+            headers.add(name: header.name, value: header.value)
+        }
+        headers.responseCompression = .disable
+        return headers
+    }
+}
+
+/// Writes a generator's bytes to Vapor's async body writer.
+struct VaporBodySink: ServerSentEventSink {
+    let writer: any AsyncBodyStreamWriter
+
+    func write(_ buffer: ByteBuffer) async throws {
+        try await writer.writeBuffer(buffer)
+    }
+}
