@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Datastar
+import Foundation
+import DatastarNIO
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite("Adapters over real sockets")
+struct AdapterTests {
+    @Test("each event reaches the client when it is sent", arguments: Framework.allCases)
+    func eventsArriveWhenSent(framework: Framework) async throws {
+        for compression in framework == .vapor ? [false, true] : [false] {
+            let gate = Gate()
+            try await withServer(framework, gate: gate, vaporCompression: compression) { server in
+                var request = HTTPClientRequest(url: "\(server.base)/gated")
+                request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                #expect(response.status == .ok)
+                #expect(response.headers["Content-Encoding"].isEmpty, "compression: \(compression)")
+                var received = ""
+                var chunks = response.body.makeAsyncIterator()
+                // The second event waits for the gate, which opens only after the first event
+                // has arrived: a server that held events until the end would never send it.
+                while !received.contains("</p>\n\n") {
+                    let chunk = try #require(try await chunks.next())
+                    received += String(buffer: chunk)
+                }
+                #expect(received == "event: datastar-patch-elements\ndata: elements <p id=\"first\">1</p>\n\n")
+                await gate.release()
+                while let chunk = try await chunks.next() { received += String(buffer: chunk) }
+                #expect(received.hasSuffix("data: elements <p id=\"second\">2</p>\n\n"))
+            }
+        }
+    }
+
+    @Test("a send throws once the client is gone", arguments: Framework.allCases)
+    func sendThrowsAfterDisconnect(framework: Framework) async throws {
+        let probe = Probe()
+        try await withServer(framework, probe: probe) { server in
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let request = HTTPClientRequest(url: "\(server.base)/until-gone")
+            let response = try await client.execute(request, timeout: .seconds(10))
+            var chunks = response.body.makeAsyncIterator()
+            _ = try await chunks.next()
+            // Closing the client closes its connection in the middle of the stream.
+            try await client.shutdown()
+            let ending = await probe.next()
+            #expect(ending == ServerSentEventStreamError.closed.description)
+        }
+    }
+
+    @Test("signals are read from the query (GET) and the body (POST)", arguments: Framework.allCases)
+    func readsSignals(framework: Framework) async throws {
+        try await withServer(framework) { server in
+            let json = #"{"name":"Ada & <Bob>","times":2}"#
+            let get = try await HTTPClient.shared.fetch("\(server.base)/greet?datastar=\(queryEncode(json))")
+            let post = try await HTTPClient.shared.fetch(
+                "\(server.base)/greet",
+                method: .POST,
+                headers: [("Content-Type", "application/json")],
+                body: Array(json.utf8)
+            )
+            let event = "event: datastar-patch-elements\ndata: elements <p id=\"greeting\">Hello, Ada &amp; &lt;Bob&gt;</p>\n\n"
+            #expect(get.status == 200)
+            #expect(get.body == event + event)
+            #expect(post.body == event + event)
+            // A browser's URLSearchParams writes spaces as '+'.
+            let plus = try await HTTPClient.shared.fetch(
+                "\(server.base)/greet?datastar=%7B%22name%22%3A%22A+B%22%2C%22times%22%3A1%7D"
+            )
+            #expect(plus.body.contains("Hello, A B</p>"))
+        }
+    }
+
+    @Test("isDatastarRequest reads the Datastar-Request header", arguments: Framework.allCases)
+    func detectsDatastarRequests(framework: Framework) async throws {
+        try await withServer(framework) { server in
+            let yes = try await HTTPClient.shared.fetch("\(server.base)/plain", headers: [("Datastar-Request", "true")])
+            let no = try await HTTPClient.shared.fetch("\(server.base)/plain")
+            #expect(yes.body.contains(#"signals {"datastar":true}"#))
+            #expect(no.body.contains(#"signals {"datastar":false}"#))
+        }
+    }
+
+    @Test("bad signals get a 4xx that names the problem, never a 500", arguments: Framework.allCases)
+    func badSignals(framework: Framework) async throws {
+        try await withServer(framework) { server in
+            typealias BadCase = (path: String, method: HTTPMethod, body: [UInt8]?, status: Int, message: String)
+            let tooLarge = [UInt8](repeating: UInt8(ascii: " "), count: (1 << 20) + 1)
+            let cases: [BadCase] = [
+                ("/greet", .GET, nil, 400, "no 'datastar' query parameter"),
+                ("/greet?datastar=%7Bnope", .GET, nil, 400, "not valid JSON"),
+                ("/greet?datastar=%7B%22name%22%3A1%7D", .GET, nil, 400, "expected shape"),
+                ("/greet", .POST, [], 400, "body is empty"),
+                ("/greet", .POST, Array("[1,2".utf8), 400, "not valid JSON"),
+                ("/greet", .POST, Array(#"{"name":"x"}"#.utf8), 400, "missing key 'times'"),
+                ("/greet", .POST, tooLarge, 413, "larger than the limit"),
+                ("/test", .POST, Array(#"{"events":[{"type":"bogus"}]}"#.utf8), 400, "unknown event type"),
+            ]
+            for (path, method, body, status, message) in cases {
+                let response = try await HTTPClient.shared.fetch("\(server.base)\(path)", method: method, body: body)
+                #expect(response.status == status, "\(method) \(path)")
+                #expect(response.body.contains(message), "\(method) \(path): \(response.body)")
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import AsyncHTTPClient
+import ConformanceServer
+import Datastar
+import DatastarHummingbird
+import DatastarNIO
+import DatastarVapor
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import NIOCore
+import NIOHTTP1
+import Vapor
+
+/// The two frameworks every adapter test runs on.
+enum Framework: String, CaseIterable, CustomStringConvertible, Sendable {
+    case hummingbird, vapor
+    var description: String { rawValue }
+}
+
+/// Signals the extra test routes read.
+struct Greeting: Decodable, Sendable {
+    var name: String
+    var times: Int
+}
+
+/// What a test route reports back to the test: the events a stream sent before it ended and
+/// how it ended.
+actor Probe {
+    private var waiters: [CheckedContinuation<String, Never>] = []
+    private var messages: [String] = []
+
+    func report(_ message: String) {
+        if waiters.isEmpty {
+            messages.append(message)
+        } else {
+            waiters.removeFirst().resume(returning: message)
+        }
+    }
+
+    func next() async -> String {
+        if !messages.isEmpty { return messages.removeFirst() }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}
+
+/// A gate a stream waits on until the test opens it.
+actor Gate {
+    private var open = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if open { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        open = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+}
+
+/// Routes used by the adapter tests beyond `/test`, written once against the generator API.
+enum TestRoutes {
+    /// Sends one event, waits for the gate, sends a second, ends.
+    static func gated(_ gate: Gate) -> ServerSentEventStream.Body {
+        { sse in
+            try await sse.send(.patchElements(#"<p id="first">1</p>"#))
+            await gate.wait()
+            try await sse.send(.patchElements(#"<p id="second">2</p>"#))
+        }
+    }
+
+    /// Sends until a send throws, then reports how the stream ended.
+    static func untilGone(_ probe: Probe) -> ServerSentEventStream.Body {
+        { sse in
+            var sent = 0
+            do {
+                while true {
+                    try await sse.send(.patchSignals(json: ["n": .number(sent)]))
+                    sent += 1
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            } catch {
+                await probe.report("\(error)")
+            }
+        }
+    }
+
+    /// Greets with the signals it read.
+    static func greet(_ greeting: Greeting, _ sse: ServerSentEventGenerator) async throws {
+        for _ in 0..<greeting.times {
+            try await sse.send(.patchElements(#"<p id="greeting">Hello, \#(HTML.escape(greeting.name))</p>"#))
+        }
+    }
+}
+
+/// A running server of either framework, on 127.0.0.1 and a free port.
+final class TestServer: Sendable {
+    let framework: Framework
+    let port: Int
+    private let stopAction: @Sendable () async throws -> Void
+
+    private init(framework: Framework, port: Int, stop: @escaping @Sendable () async throws -> Void) {
+        self.framework = framework
+        self.port = port
+        self.stopAction = stop
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func stop() async throws { try await stopAction() }
+
+    static func start(
+        _ framework: Framework,
+        gate: Gate = Gate(),
+        probe: Probe = Probe(),
+        vaporCompression: Bool = false
+    ) async throws -> TestServer {
+        switch framework {
+        case .hummingbird: return try await startHummingbird(gate: gate, probe: probe)
+        case .vapor: return try await startVapor(gate: gate, probe: probe, compression: vaporCompression)
+        }
+    }
+
+    private static func startHummingbird(gate: Gate, probe: Probe) async throws -> TestServer {
+        let router = HummingbirdConformance.router()
+        router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
+        router.get("/until-gone") { _, _ in DatastarResponse(TestRoutes.untilGone(probe)) }
+        router.datastar(.post, "/greet", signals: Greeting.self, use: TestRoutes.greet)
+        router.datastar(.get, "/greet", signals: Greeting.self, use: TestRoutes.greet)
+        router.datastar(.get, "/plain") { request, _, sse in
+            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
+        }
+        var logger = Logger(label: "test.hummingbird")
+        logger.logLevel = .warning
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Hummingbird.Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        let group = ServiceGroup(services: [app], logger: logger)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return TestServer(framework: .hummingbird, port: port) {
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
+    }
+
+    private static func startVapor(gate: Gate, probe: Probe, compression: Bool) async throws -> TestServer {
+        let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]))
+        app.logger.logLevel = .warning
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        if compression {
+            app.http.server.configuration.responseCompression = .enabled
+        }
+        VaporConformance.configure(app)
+        app.get("gated") { _ in DatastarResponse(TestRoutes.gated(gate)) }
+        app.get("until-gone") { _ in DatastarResponse(TestRoutes.untilGone(probe)) }
+        app.datastar(.POST, "greet", signals: Greeting.self, use: TestRoutes.greet)
+        app.datastar(.GET, "greet", signals: Greeting.self, use: TestRoutes.greet)
+        app.datastar(.GET, "plain") { request, sse in
+            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
+        }
+        let port = try await VaporConformance.start(app)
+        return TestServer(framework: .vapor, port: port) {
+            try await VaporConformance.stop(app)
+        }
+    }
+}
+
+/// Runs `body` with a server of `framework`, stopping it afterwards whatever happens.
+func withServer(
+    _ framework: Framework,
+    gate: Gate = Gate(),
+    probe: Probe = Probe(),
+    vaporCompression: Bool = false,
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    let server = try await TestServer.start(framework, gate: gate, probe: probe, vaporCompression: vaporCompression)
+    do {
+        try await body(server)
+    } catch {
+        try? await server.stop()
+        throw error
+    }
+    try await server.stop()
+}
+
+/// A response read whole.
+struct FullResponse {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: String
+}
+
+extension HTTPClient {
+    /// Sends a request and reads the whole response.
+    func fetch(
+        _ url: String,
+        method: HTTPMethod = .GET,
+        headers: [(String, String)] = [],
+        body: [UInt8]? = nil
+    ) async throws -> FullResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        let response = try await execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return FullResponse(
+            status: Int(response.status.code),
+            headers: response.headers,
+            body: String(buffer: bytes)
+        )
+    }
+}
+
+/// Percent-encodes a query value so that every byte but unreserved characters is escaped.
+func queryEncode(_ text: String) -> String {
+    let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+}
