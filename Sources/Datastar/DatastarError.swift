@@ -22,6 +22,8 @@ public enum DatastarError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A custom DOM event name is empty or contains whitespace or a line break.
     case invalidEventName(String)
 
+    /// A message that says what went wrong.
+
     public var description: String {
         switch self {
         case .lineBreakInField(let field):

@@ -11,6 +11,8 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         self.reason = reason
     }
 
+    /// A message that says what went wrong.
+
     public var description: String { "\(reason) at byte \(offset)" }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Why the signals of a request could not be read.
@@ -31,6 +31,8 @@ public enum SignalsError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missing, .notJSON, .wrongShape: return 400
         }
     }
+
+    /// A message that says what went wrong.
 
     public var description: String {
         switch self {

@@ -16,6 +16,8 @@ public enum ServerSentEventStreamError: Error, Sendable, Hashable, CustomStringC
     /// The client has gone, or an earlier write failed: nothing more can be sent.
     case closed
 
+    /// A message that says what went wrong.
+
     public var description: String {
         switch self {
         case .closed: return "The Datastar stream is closed: the client has gone or a write failed."

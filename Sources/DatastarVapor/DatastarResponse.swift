@@ -33,7 +33,12 @@ public struct DatastarResponse: AsyncResponseEncodable {
             version: request.version,
             headers: .datastar(for: request),
             body: .init(asyncStream: { writer in
-                await ServerSentEventStream.run(body, sink: VaporBodySink(writer: writer), allocator: allocator, logger: logger)
+                await ServerSentEventStream.run(
+                    body,
+                    sink: VaporBodySink(writer: writer),
+                    allocator: allocator,
+                    logger: logger
+                )
                 try? await writer.write(.end)
             })
         )

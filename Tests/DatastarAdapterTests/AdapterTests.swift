@@ -61,7 +61,8 @@ struct AdapterTests {
                 headers: [("Content-Type", "application/json")],
                 body: Array(json.utf8)
             )
-            let event = "event: datastar-patch-elements\ndata: elements <p id=\"greeting\">Hello, Ada &amp; &lt;Bob&gt;</p>\n\n"
+            let event =
+                "event: datastar-patch-elements\ndata: elements <p id=\"greeting\">Hello, Ada &amp; &lt;Bob&gt;</p>\n\n"
             #expect(get.status == 200)
             #expect(get.body == event + event)
             #expect(post.body == event + event)
