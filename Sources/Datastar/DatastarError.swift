@@ -23,7 +23,6 @@ public enum DatastarError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidEventName(String)
 
     /// A message that says what went wrong.
-
     public var description: String {
         switch self {
         case .lineBreakInField(let field):

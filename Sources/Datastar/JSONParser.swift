@@ -12,7 +12,6 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// A message that says what went wrong.
-
     public var description: String { "\(reason) at byte \(offset)" }
 }
 

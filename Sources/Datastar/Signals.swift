@@ -33,7 +33,6 @@ public enum SignalsError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A message that says what went wrong.
-
     public var description: String {
         switch self {
         case .missing(.queryParameter):

@@ -17,7 +17,6 @@ public enum ServerSentEventStreamError: Error, Sendable, Hashable, CustomStringC
     case closed
 
     /// A message that says what went wrong.
-
     public var description: String {
         switch self {
         case .closed: return "The Datastar stream is closed: the client has gone or a write failed."
