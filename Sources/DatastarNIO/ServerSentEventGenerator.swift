@@ -45,6 +45,7 @@ public final class ServerSentEventGenerator: Sendable {
     private struct State {
         var closed = false
         var eventsSent = 0
+        var lastWrite = ContinuousClock.now
     }
 
     /// Creates a generator that writes to `sink`. Framework adapters call this; apps receive
@@ -59,6 +60,9 @@ public final class ServerSentEventGenerator: Sendable {
 
     /// How many events have been written so far.
     public var eventsSent: Int { state.withLockedValue { $0.eventsSent } }
+
+    /// When the stream was last written to (or opened).
+    public var lastWrite: ContinuousClock.Instant { state.withLockedValue { $0.lastWrite } }
 
     /// Sends one event.
     ///
@@ -91,6 +95,7 @@ public final class ServerSentEventGenerator: Sendable {
 
     private func write(_ buffer: ByteBuffer, events: Int) async throws {
         guard !isClosed else { throw ServerSentEventStreamError.closed }
+        state.withLockedValue { $0.lastWrite = .now }
         do {
             try await sink.write(buffer)
         } catch {

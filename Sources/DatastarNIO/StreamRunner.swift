@@ -2,27 +2,81 @@ public import Logging
 public import NIOCore
 
 /// Runs the closure of an `async` Datastar response; shared by the framework adapters.
+///
+/// Async streams get the same care as reactor streams: a keep-alive comment when the stream
+/// has been quiet for the keep-alive interval, and the closure is cancelled as soon as the
+/// client is known to be gone (a write failed, or the channel closed) or the server shuts
+/// down — so a closure that only waits still ends within one keep-alive interval of its client
+/// leaving.
 public enum ServerSentEventStream {
     /// The closure of an `async` Datastar response.
     public typealias Body = @Sendable (ServerSentEventGenerator) async throws -> Void
+
+    /// Ends a running async stream from outside: the server's shutdown, a closed channel.
+    public final class StopSignal: Sendable {
+        let stream: AsyncStream<Void>
+        private let continuation: AsyncStream<Void>.Continuation
+
+        /// Creates a signal that has not fired.
+        public init() {
+            (stream, continuation) = AsyncStream.makeStream()
+        }
+
+        /// Cancels the stream's closure and ends the stream. Safe to call more than once, from
+        /// any thread.
+        public func stop() {
+            continuation.finish()
+        }
+    }
 
     /// Runs `body` with a generator that writes to `sink`, and returns when it ends.
     ///
     /// An error thrown by `body` ends the stream; it is logged (at debug level when the client
     /// had simply gone, at error level otherwise) and not rethrown, since the response head
     /// has already been sent.
+    ///
+    /// - Parameters:
+    ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent;
+    ///     `nil` for none.
+    ///   - closeFuture: completes when the connection closes, where the framework exposes it.
+    ///   - stop: ends the stream from outside, for example on shutdown.
+    ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should end this stream too.
     public static func run(
-        _ body: Body,
+        _ body: @escaping Body,
         sink: any ServerSentEventSink,
         allocator: ByteBufferAllocator,
-        logger: Logger
+        logger: Logger,
+        keepAlive: Duration? = DatastarStream.defaultKeepAlive,
+        closeFuture: EventLoopFuture<Void>? = nil,
+        stop: StopSignal = StopSignal(),
+        reactor: DatastarReactor? = nil
     ) async {
         let generator = ServerSentEventGenerator(sink: sink, allocator: allocator)
-        do {
-            try await body(generator)
-        } catch {
-            log(error, generator: generator, logger: logger)
+        closeFuture?.whenComplete { _ in
+            generator.close()
+            stop.stop()
         }
+        let token = reactor?.trackAsyncStream(stop)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await body(generator)
+                } catch {
+                    log(error, logger: logger)
+                }
+            }
+            if let keepAlive {
+                group.addTask { await keepAlives(generator, every: keepAlive) }
+            }
+            group.addTask {
+                for await _ in stop.stream {}
+            }
+            // Whichever ends first — the closure, a failed keep-alive, the stop signal — ends
+            // the others.
+            _ = await group.next()
+            group.cancelAll()
+        }
+        if let token { reactor?.untrackAsyncStream(token) }
         generator.close()
     }
 
@@ -34,12 +88,25 @@ public enum ServerSentEventStream {
         _ body: @escaping Body,
         allocator: ByteBufferAllocator,
         logger: Logger,
+        keepAlive: Duration? = DatastarStream.defaultKeepAlive,
+        closeFuture: EventLoopFuture<Void>? = nil,
+        stop: StopSignal = StopSignal(),
+        reactor: DatastarReactor? = nil,
         write: (ByteBuffer) async throws -> Void
     ) async {
         let relay = WriteRelay()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await run(body, sink: relay, allocator: allocator, logger: logger)
+                await run(
+                    body,
+                    sink: relay,
+                    allocator: allocator,
+                    logger: logger,
+                    keepAlive: keepAlive,
+                    closeFuture: closeFuture,
+                    stop: stop,
+                    reactor: reactor
+                )
                 relay.finish()
             }
             while let (buffer, sender) = await relay.next() {
@@ -55,9 +122,31 @@ public enum ServerSentEventStream {
         }
     }
 
-    static func log(_ error: any Error, generator: ServerSentEventGenerator, logger: Logger) {
+    /// Sends a comment whenever the stream has been quiet for `interval`; returns when a write
+    /// fails or the task is cancelled.
+    static func keepAlives(_ generator: ServerSentEventGenerator, every interval: Duration) async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let quiet = clock.now - generator.lastWrite
+            if quiet >= interval {
+                do {
+                    try await generator.sendComment()
+                } catch {
+                    return
+                }
+                continue
+            }
+            do {
+                try await Task.sleep(for: interval - quiet)
+            } catch {
+                return
+            }
+        }
+    }
+
+    static func log(_ error: any Error, logger: Logger) {
         if error is ServerSentEventStreamError || error is CancellationError {
-            logger.debug("Datastar stream ended: the client has gone")
+            logger.debug("Datastar stream ended: the client has gone or the server is stopping")
         } else {
             logger.error("Datastar stream closure threw; the stream is ended", metadata: ["error": "\(error)"])
         }

@@ -1,0 +1,100 @@
+public import Datastar
+public import NIOCore
+
+/// One Datastar stream's connection, as its updater and hooks see it.
+///
+/// A connection lives on its channel's event loop and is used only there: the reactor calls
+/// `onConnect`, the updater and `onDisconnect` on that loop, and they send with
+/// ``send(_:)-(DatastarEvent)``, the same call as everywhere else in the SDK. What one call of a hook
+/// sends is written and flushed together when it returns.
+public final class DatastarConnection {
+    /// A number that identifies the connection within its reactor.
+    public let id: UInt64
+    /// The event loop the connection lives on.
+    public let eventLoop: any EventLoop
+    /// The `Last-Event-ID` the client sent when it connected, if any.
+    public let lastEventID: String?
+    /// How many times the updater has run.
+    public internal(set) var updates = 0
+    /// How many updates were skipped because the client was not reading.
+    public internal(set) var skippedUpdates = 0
+    /// How many events have been sent.
+    public internal(set) var eventsSent = 0
+
+    enum State { case connecting, active, retired }
+    var state = State.connecting
+    var closeRequested = false
+    var output: ByteBuffer
+    var outputEvents = 0
+    var lastWrite: NIODeadline
+    var stalledSince: NIODeadline?
+    var writesInFlight = 0
+    let stream: DatastarStream?
+    let transport: (any ReactorTransport)?
+    /// Where the connection sits in its interval timer.
+    var slot = 0
+    var indexInSlot = 0
+
+    init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?) {
+        self.id = id
+        self.eventLoop = transport.eventLoop
+        self.lastEventID = lastEventID
+        self.stream = stream
+        self.transport = transport
+        self.output = ByteBufferAllocator().buffer(capacity: 0)
+        self.lastWrite = .now()
+    }
+
+    /// A connection that only collects what is sent, for one-shot responses.
+    init(detachedOn eventLoop: any EventLoop, lastEventID: String?) {
+        self.id = 0
+        self.eventLoop = eventLoop
+        self.lastEventID = lastEventID
+        self.stream = nil
+        self.transport = nil
+        self.output = ByteBufferAllocator().buffer(capacity: 256)
+        self.lastWrite = .now()
+        self.state = .active
+    }
+
+    /// Whether the stream has ended.
+    public var isClosed: Bool { state == .retired }
+
+    /// Sends one event; it is written when the current hook returns.
+    ///
+    /// - Throws: a ``Datastar/DatastarError`` for an event that cannot be encoded safely, or
+    ///   ``ServerSentEventStreamError/closed`` once the stream has ended.
+    public func send(_ event: DatastarEvent) throws {
+        eventLoop.preconditionInEventLoop()
+        guard state != .retired else { throw ServerSentEventStreamError.closed }
+        try event.encode(into: &output)
+        outputEvents += 1
+    }
+
+    /// Sends several events, in order.
+    public func send(_ events: [DatastarEvent]) throws {
+        for event in events { try send(event) }
+    }
+
+    /// Sends an SSE comment.
+    public func sendComment(_ text: String = "") throws {
+        eventLoop.preconditionInEventLoop()
+        guard state != .retired else { throw ServerSentEventStreamError.closed }
+        ServerSentEventComment.encode(text, into: &output)
+    }
+
+    /// Ends the stream once the current hook returns (after what it sent is written);
+    /// `onDisconnect` then receives ``StreamEndReason/closedByApp``.
+    public func close() {
+        closeRequested = true
+    }
+
+    /// Takes what has been sent since the last call.
+    func takeOutput() -> ByteBuffer {
+        defer {
+            output.clear()
+            outputEvents = 0
+        }
+        return output
+    }
+}

@@ -1,0 +1,359 @@
+import Datastar
+public import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+
+/// Drives long-lived Datastar streams from one repeating timer per event loop and interval.
+///
+/// A handler registers its connection and returns; the reactor then runs every connection's
+/// updater on its event loop, writes and flushes each connection once per tick, sends
+/// keep-alive comments on quiet streams, and retires connections whose writes fail, whose
+/// client stopped reading for too long, or whose updater threw — calling `onDisconnect`
+/// exactly once. There is no timer per connection: a timer's connections are spread over a few
+/// slots, and each firing runs one slot, so their writes do not all land at the same instant.
+///
+/// The framework adapters register connections; apps only choose a reactor when they want
+/// more than one (``shared`` is the default).
+public final class DatastarReactor: Sendable {
+    /// The reactor the adapters use by default.
+    public static let shared = DatastarReactor()
+
+    /// The most slots a timer spreads its connections over.
+    public let maxSlots: Int
+
+    let logger: Logger
+    let metrics = StreamMetrics()
+    private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopReactor>]>([:])
+    private let nextID = NIOLockedValueBox<UInt64>(1)
+    private let asyncStreams = NIOLockedValueBox<[UInt64: ServerSentEventStream.StopSignal]>([:])
+
+    /// Creates a reactor.
+    ///
+    /// - Parameters:
+    ///   - maxSlots: the most slots a timer spreads its connections over; each slot gets at
+    ///     least 10 ms of the interval.
+    ///   - logger: where retirements are logged, at debug level.
+    public init(maxSlots: Int = 8, logger: Logger = Logger(label: "datastar.reactor")) {
+        self.maxSlots = max(1, maxSlots)
+        self.logger = logger
+    }
+
+    /// A fresh connection id; adapters reserve one before registering, so they can close the
+    /// connection by id later (for example on graceful shutdown).
+    public func makeConnectionID() -> UInt64 {
+        nextID.withLockedValue { id in
+            defer { id += 1 }
+            return id
+        }
+    }
+
+    /// Registers a connection: on its event loop, runs `onConnect`, writes what it sent, and
+    /// adds the connection to the timer of its interval. Callable from any thread; one hop
+    /// to the event loop when called elsewhere.
+    public func register(
+        _ stream: DatastarStream,
+        id: UInt64? = nil,
+        transport: any ReactorTransport,
+        lastEventID: String? = nil,
+        logger: Logger? = nil
+    ) {
+        let id = id ?? makeConnectionID()
+        let eventLoop = transport.eventLoop
+        let logger = logger ?? self.logger
+        if eventLoop.inEventLoop {
+            loopReactor(on: eventLoop).add(
+                DatastarConnection(id: id, stream: stream, transport: transport, lastEventID: lastEventID),
+                logger: logger
+            )
+        } else {
+            eventLoop.execute {
+                self.loopReactor(on: eventLoop).add(
+                    DatastarConnection(id: id, stream: stream, transport: transport, lastEventID: lastEventID),
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    /// Ends the connection `id` on `eventLoop`, if it is still open, with `reason`.
+    public func close(id: UInt64, on eventLoop: any EventLoop, reason: StreamEndReason) {
+        eventLoop.execute {
+            let reactor = self.loopReactor(on: eventLoop)
+            if let connection = reactor.connections[id] {
+                reactor.retire(connection, reason)
+            }
+        }
+    }
+
+    /// Ends every open stream with ``StreamEndReason/serverShutdown`` (each `onDisconnect`
+    /// runs) and stops the timers; one hop per event loop. Async streams that registered with
+    /// this reactor are stopped too. Returns when every reactor stream has ended.
+    public func shutdown() async {
+        let stops = asyncStreams.withLockedValue { Array($0.values) }
+        for stop in stops { stop.stop() }
+        let reactors = loops.withLockedValue { Array($0.values) }
+        for reactor in reactors {
+            try? await reactor.eventLoop.submit { reactor.value.shutdown() }.get()
+        }
+    }
+
+    /// Lets ``shutdown()`` stop an async stream; returns the token to untrack it with.
+    func trackAsyncStream(_ stop: ServerSentEventStream.StopSignal) -> UInt64 {
+        let token = makeConnectionID()
+        asyncStreams.withLockedValue { $0[token] = stop }
+        return token
+    }
+
+    func untrackAsyncStream(_ token: UInt64) {
+        _ = asyncStreams.withLockedValue { $0.removeValue(forKey: token) }
+    }
+
+    /// The number of open streams on each event loop; one hop per loop.
+    public func openStreams() async -> Int {
+        let reactors = loops.withLockedValue { Array($0.values) }
+        var total = 0
+        for reactor in reactors {
+            total += (try? await reactor.eventLoop.submit { reactor.value.connections.count }.get()) ?? 0
+        }
+        return total
+    }
+
+    /// The number of repeating timers running on each event loop; one hop per loop.
+    public func activeTimers() async -> Int {
+        let reactors = loops.withLockedValue { Array($0.values) }
+        var total = 0
+        for reactor in reactors {
+            total += (try? await reactor.eventLoop.submit { reactor.value.activeTimerCount }.get()) ?? 0
+        }
+        return total
+    }
+
+    /// The loop-bound part of the reactor for `eventLoop`; call on that loop.
+    func loopReactor(on eventLoop: any EventLoop) -> LoopReactor {
+        eventLoop.assertInEventLoop()
+        let key = ObjectIdentifier(eventLoop)
+        let bound = loops.withLockedValue { loops in
+            if let existing = loops[key] { return existing }
+            let created = NIOLoopBound(LoopReactor(eventLoop: eventLoop, owner: self), eventLoop: eventLoop)
+            loops[key] = created
+            return created
+        }
+        return bound.value
+    }
+}
+
+/// The reactor's state on one event loop: its connections and its timers. Touched only on
+/// that loop.
+final class LoopReactor {
+    let eventLoop: any EventLoop
+    unowned let owner: DatastarReactor
+    var connections: [UInt64: DatastarConnection] = [:]
+    var timers: [Int64: IntervalTimer] = [:]
+    var loggers: [UInt64: Logger] = [:]
+
+    init(eventLoop: any EventLoop, owner: DatastarReactor) {
+        self.eventLoop = eventLoop
+        self.owner = owner
+    }
+
+    var activeTimerCount: Int { timers.values.filter(\.isRunning).count }
+
+    func add(_ connection: DatastarConnection, logger: Logger) {
+        eventLoop.assertInEventLoop()
+        guard let stream = connection.stream, let transport = connection.transport else { return }
+        connections[connection.id] = connection
+        loggers[connection.id] = logger
+        owner.metrics.open.increment()
+        transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
+            guard let self, let connection else { return }
+            self.retire(connection, .clientGone)
+        }
+        if let onConnect = stream.onConnect {
+            do {
+                try onConnect(connection)
+            } catch {
+                flush(connection)
+                retire(connection, .updaterThrew("\(error)"))
+                return
+            }
+        }
+        guard connection.state != .retired else { return }
+        connection.state = .active
+        flush(connection)
+        if connection.closeRequested {
+            retire(connection, .closedByApp)
+            return
+        }
+        guard connection.state == .active else { return }
+        let interval = stream.tickInterval
+        let timer =
+            timers[interval.nanoseconds]
+            ?? {
+                let timer = IntervalTimer(interval: interval, maxSlots: owner.maxSlots, reactor: self)
+                timers[interval.nanoseconds] = timer
+                return timer
+            }()
+        timer.add(connection)
+    }
+
+    /// One visit of the timer: skip a stalled connection, run the updater, write, keep alive.
+    func visit(_ connection: DatastarConnection, now: NIODeadline) -> Int {
+        guard connection.state == .active, let stream = connection.stream else { return 0 }
+        if connection.writesInFlight > 0 {
+            let since = connection.stalledSince ?? now
+            connection.stalledSince = since
+            if now - since >= TimeAmount(stream.unwritableTimeout) {
+                retire(connection, .unwritableTooLong)
+            } else {
+                connection.skippedUpdates += 1
+            }
+            return 0
+        }
+        connection.stalledSince = nil
+        if let update = stream.update {
+            connection.updates += 1
+            do {
+                try update(connection)
+            } catch {
+                flush(connection)
+                retire(connection, .updaterThrew("\(error)"))
+                return 0
+            }
+        }
+        if connection.output.readableBytes == 0, now - connection.lastWrite >= TimeAmount(stream.keepAlive) {
+            ServerSentEventComment.encode("", into: &connection.output)
+        }
+        let events = flush(connection)
+        if connection.closeRequested { retire(connection, .closedByApp) }
+        return events
+    }
+
+    /// Writes and flushes what the connection has collected; returns the number of events.
+    @discardableResult
+    func flush(_ connection: DatastarConnection) -> Int {
+        guard connection.output.readableBytes > 0, let transport = connection.transport,
+            connection.state != .retired
+        else { return 0 }
+        let events = connection.outputEvents
+        let buffer = connection.takeOutput()
+        connection.eventsSent += events
+        connection.lastWrite = .now()
+        connection.writesInFlight += 1
+        owner.metrics.bytes.increment(by: Int64(buffer.readableBytes))
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { [weak self, weak connection] result in
+            guard let self, let connection else { return }
+            connection.writesInFlight -= 1
+            if case .failure(let error) = result {
+                self.retire(connection, .writeFailed("\(error)"))
+            }
+        }
+        transport.writeAndFlush(buffer, promise: promise)
+        return events
+    }
+
+    /// Ends a connection exactly once: removes it from its timer, ends the response, and
+    /// calls `onDisconnect`.
+    func retire(_ connection: DatastarConnection, _ reason: StreamEndReason) {
+        eventLoop.assertInEventLoop()
+        guard connection.state != .retired else { return }
+        let wasAdded = connections.removeValue(forKey: connection.id) != nil
+        connection.state = .retired
+        if let stream = connection.stream {
+            timers[stream.tickInterval.nanoseconds]?.remove(connection)
+        }
+        let logger = loggers.removeValue(forKey: connection.id) ?? owner.logger
+        logger.debug(
+            "Datastar stream retired",
+            metadata: ["datastar.connection": "\(connection.id)", "datastar.reason": "\(reason)"]
+        )
+        if wasAdded {
+            owner.metrics.open.decrement()
+            owner.metrics.retired(reason)
+        }
+        connection.transport?.finish()
+        connection.stream?.onDisconnect?(connection, reason)
+    }
+
+    func shutdown() {
+        for connection in Array(connections.values) {
+            retire(connection, .serverShutdown)
+        }
+    }
+}
+
+/// One repeating timer of one event loop and interval. Its connections are spread over up to
+/// `maxSlots` slots; it fires `slots` times per interval and visits one slot each time. The
+/// timer stops when it has no connections and starts again with the next one.
+final class IntervalTimer {
+    let interval: TimeAmount
+    let slotCount: Int
+    unowned let reactor: LoopReactor
+    var slots: [[DatastarConnection]]
+    var nextSlot = 0
+    var task: RepeatedTask?
+    var count = 0
+
+    init(interval: TimeAmount, maxSlots: Int, reactor: LoopReactor) {
+        self.interval = interval
+        self.slotCount = max(1, min(maxSlots, Int(interval.nanoseconds / 10_000_000)))
+        self.reactor = reactor
+        self.slots = Array(repeating: [], count: slotCount)
+    }
+
+    var isRunning: Bool { task != nil }
+
+    func add(_ connection: DatastarConnection) {
+        var emptiest = 0
+        for index in slots.indices where slots[index].count < slots[emptiest].count {
+            emptiest = index
+        }
+        connection.slot = emptiest
+        connection.indexInSlot = slots[emptiest].count
+        slots[emptiest].append(connection)
+        count += 1
+        if task == nil {
+            let step = TimeAmount.nanoseconds(max(1, interval.nanoseconds / Int64(slotCount)))
+            // The task holds the timer until it is cancelled, which `remove` does when the last
+            // connection leaves.
+            let timer = NIOLoopBound(self, eventLoop: reactor.eventLoop)
+            task = reactor.eventLoop.scheduleRepeatedTask(initialDelay: step, delay: step) { _ in
+                timer.value.fire()
+            }
+        }
+    }
+
+    func remove(_ connection: DatastarConnection) {
+        let slot = connection.slot
+        let index = connection.indexInSlot
+        guard slots.indices.contains(slot), slots[slot].indices.contains(index), slots[slot][index] === connection
+        else { return }
+        let last = slots[slot].removeLast()
+        if last !== connection {
+            slots[slot][index] = last
+            last.indexInSlot = index
+        }
+        count -= 1
+        if count == 0 {
+            task?.cancel()
+            task = nil
+        }
+    }
+
+    func fire() {
+        let slot = nextSlot
+        nextSlot = (nextSlot + 1) % slotCount
+        let now = NIODeadline.now()
+        var events = 0
+        // Backwards, so that a connection retired during its visit (swapped out with the last
+        // one, already visited) neither skips nor repeats another.
+        var index = slots[slot].count - 1
+        while index >= 0 {
+            if index < slots[slot].count {
+                events += reactor.visit(slots[slot][index], now: now)
+            }
+            index -= 1
+        }
+        if events > 0 { reactor.owner.metrics.events.increment(by: Int64(events)) }
+    }
+}

@@ -1,0 +1,171 @@
+public import NIOCore
+
+/// Why a reactor stream ended; ``DatastarStream/onDisconnect`` receives it exactly once.
+public enum StreamEndReason: Sendable, Hashable, CustomStringConvertible {
+    /// The client closed the connection.
+    case clientGone
+    /// A write to the client failed; the payload is the error.
+    case writeFailed(String)
+    /// The updater (or `onConnect`) threw; the payload is the error.
+    case updaterThrew(String)
+    /// The client stopped reading and the socket stayed unwritable for longer than
+    /// ``DatastarStream/unwritableTimeout``.
+    case unwritableTooLong
+    /// The server is shutting down.
+    case serverShutdown
+    /// The app closed the stream with ``DatastarConnection/close()``.
+    case closedByApp
+
+    /// A short label for logs and metrics: `client_gone`, `write_failed`, `updater_threw`,
+    /// `unwritable`, `shutdown` or `closed_by_app`.
+    public var label: String {
+        switch self {
+        case .clientGone: return "client_gone"
+        case .writeFailed: return "write_failed"
+        case .updaterThrew: return "updater_threw"
+        case .unwritableTooLong: return "unwritable"
+        case .serverShutdown: return "shutdown"
+        case .closedByApp: return "closed_by_app"
+        }
+    }
+
+    /// The label and, where there is one, the error.
+    public var description: String {
+        switch self {
+        case .writeFailed(let error), .updaterThrew(let error): return "\(label): \(error)"
+        default: return label
+        }
+    }
+}
+
+/// A long-lived Datastar stream driven by the reactor: no task waits per connection; one timer
+/// per event loop and interval runs every stream's updater.
+///
+/// Return it from a route on either framework — the same value works on both:
+///
+/// ```swift
+/// DatastarStream(every: .milliseconds(100)) { sse in
+///     try sse.send(.patchSignals(json: ["cpu": .number(load())]))
+/// }
+/// ```
+///
+/// - `onConnect` runs once, on the connection's event loop, before the first update, and may
+///   send the initial render.
+/// - `update` runs on the event loop every `interval`; what it sends in one run is written and
+///   flushed together. A connection whose client stopped reading skips updates (nothing is
+///   queued) and is retired once it has been unwritable for `unwritableTimeout`.
+/// - A keep-alive comment is sent when the stream has been quiet for `keepAlive`.
+/// - `onDisconnect` runs exactly once, on the event loop, whatever ended the stream.
+///
+/// The closures are synchronous and run on the event loop: they must not block.
+public struct DatastarStream: Sendable {
+    /// A synchronous closure that sends events on a connection; runs on its event loop.
+    public typealias Updater = @Sendable (DatastarConnection) throws -> Void
+    /// The hook that learns why a stream ended; runs on the connection's event loop.
+    public typealias DisconnectHandler = @Sendable (DatastarConnection, StreamEndReason) -> Void
+
+    /// How often `update` runs; `nil` for a stream without updater (only keep-alive and
+    /// whatever else writes to it, such as hub subscriptions).
+    public var interval: Duration?
+    /// How long a stream may be quiet before a keep-alive comment is sent.
+    public var keepAlive: Duration
+    /// How long a connection may stay unwritable (its client not reading) before it is retired.
+    public var unwritableTimeout: Duration
+    /// Runs once before the first update.
+    public var onConnect: Updater?
+    /// Runs exactly once when the stream ends.
+    public var onDisconnect: DisconnectHandler?
+    /// Runs every `interval`.
+    public var update: Updater?
+    /// The reactor that drives the stream; `nil` lets the framework adapter choose (the
+    /// application's reactor on Vapor, ``DatastarReactor/shared`` on Hummingbird).
+    public var reactor: DatastarReactor?
+
+    /// The default keep-alive interval: 15 seconds, well under the idle timeouts of common
+    /// proxies.
+    public static let defaultKeepAlive: Duration = .seconds(15)
+    /// The default time a connection may stay unwritable: 30 seconds.
+    public static let defaultUnwritableTimeout: Duration = .seconds(30)
+
+    /// Creates a stream whose updater runs every `interval`.
+    public init(
+        every interval: Duration,
+        keepAlive: Duration = DatastarStream.defaultKeepAlive,
+        unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        reactor: DatastarReactor? = nil,
+        onConnect: Updater? = nil,
+        onDisconnect: DisconnectHandler? = nil,
+        update: @escaping Updater
+    ) {
+        self.interval = interval
+        self.keepAlive = keepAlive
+        self.unwritableTimeout = unwritableTimeout
+        self.reactor = reactor
+        self.onConnect = onConnect
+        self.onDisconnect = onDisconnect
+        self.update = update
+    }
+
+    /// Creates a stream without updater: it sends what `onConnect` sends, then keep-alive
+    /// comments, until the client goes or the app closes it.
+    public init(
+        keepAlive: Duration = DatastarStream.defaultKeepAlive,
+        unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        reactor: DatastarReactor? = nil,
+        onConnect: Updater? = nil,
+        onDisconnect: DisconnectHandler? = nil
+    ) {
+        self.interval = nil
+        self.keepAlive = keepAlive
+        self.unwritableTimeout = unwritableTimeout
+        self.reactor = reactor
+        self.onConnect = onConnect
+        self.onDisconnect = onDisconnect
+        self.update = nil
+    }
+
+    /// How often the reactor visits a connection of this stream: the update interval, or a
+    /// quarter of the keep-alive interval for a stream without updater, so a keep-alive is at
+    /// most a quarter interval late.
+    var tickInterval: TimeAmount {
+        let duration = interval ?? keepAlive / 4
+        return max(TimeAmount(duration), .milliseconds(1))
+    }
+}
+
+/// A one-shot Datastar response for polling clients (`data-on-interval` with `@get`): runs
+/// an updater once, sends what it sent, and ends. Give it the updater of a
+/// ``DatastarStream`` to offer the same view by push and by pull.
+public struct DatastarPoll: Sendable {
+    /// The updater to run once.
+    public var update: DatastarStream.Updater
+
+    /// A poll response that runs `update` once.
+    public init(_ update: @escaping DatastarStream.Updater) {
+        self.update = update
+    }
+
+    /// A poll response that runs the updater of `stream` once (or its `onConnect`, for a
+    /// stream without updater).
+    public init(_ stream: DatastarStream) {
+        let update = stream.update ?? stream.onConnect ?? { _ in }
+        self.update = update
+    }
+
+    /// Runs the updater on `eventLoop` and returns the encoded events.
+    public func render(on eventLoop: any EventLoop, lastEventID: String?) -> EventLoopFuture<ByteBuffer> {
+        let update = self.update
+        return eventLoop.submit {
+            let connection = DatastarConnection(detachedOn: eventLoop, lastEventID: lastEventID)
+            try update(connection)
+            return connection.takeOutput()
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,87 @@
+public import DatastarNIO
+import NIOConcurrencyHelpers
+public import Vapor
+
+extension Application {
+    /// Datastar's per-application state.
+    public var datastar: Datastar { Datastar(application: self) }
+
+    /// Datastar's per-application state: the reactor that drives the application's streams.
+    public struct Datastar: Sendable {
+        let application: Application
+
+        private struct ReactorKey: StorageKey, LockKey {
+            typealias Value = DatastarReactor
+        }
+
+        /// The application's reactor, created on first use. ``DatastarStream`` responses use it
+        /// unless they name another, and `DatastarResponse` streams register with it so that
+        /// its shutdown ends them too.
+        public var reactor: DatastarReactor {
+            get {
+                application.locks.lock(for: ReactorKey.self).withLock {
+                    if let reactor = application.storage[ReactorKey.self] { return reactor }
+                    let reactor = DatastarReactor(logger: application.logger)
+                    application.storage[ReactorKey.self] = reactor
+                    return reactor
+                }
+            }
+            nonmutating set {
+                application.locks.lock(for: ReactorKey.self).withLock {
+                    application.storage[ReactorKey.self] = newValue
+                }
+            }
+        }
+    }
+}
+
+extension Application.Servers.Provider {
+    /// Vapor's HTTP server, with Datastar streams ended before it shuts down.
+    ///
+    /// Vapor's server waits for open responses when it stops, and long-lived streams never end
+    /// by themselves; so without this, shutdown waits for the server's shutdown timeout. With
+    /// it, every stream of the application's reactor gets its `onDisconnect` and ends first:
+    ///
+    /// ```swift
+    /// app.servers.use(.datastar)
+    /// ```
+    public static var datastar: Self {
+        .init { app in
+            app.servers.use { app in DatastarServer(base: app.http.server.shared, reactor: app.datastar.reactor) }
+        }
+    }
+}
+
+/// Vapor's HTTP server, which ends the reactor's streams before it shuts down.
+struct DatastarServer: Server {
+    let base: HTTPServer
+    let reactor: DatastarReactor
+
+    var onShutdown: EventLoopFuture<Void> { base.onShutdown }
+
+    @available(*, noasync)
+    func start(address: BindAddress?) throws {
+        try base.start(address: address)
+    }
+
+    func start(address: BindAddress?) async throws {
+        try await base.start(address: address)
+    }
+
+    @available(*, noasync)
+    func shutdown() {
+        let done = DispatchSemaphore(value: 0)
+        let reactor = self.reactor
+        Task {
+            await reactor.shutdown()
+            done.signal()
+        }
+        done.wait()
+        base.shutdown()
+    }
+
+    func shutdown() async {
+        await reactor.shutdown()
+        await base.shutdown()
+    }
+}

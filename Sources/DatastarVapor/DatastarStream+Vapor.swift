@@ -1,0 +1,68 @@
+public import DatastarNIO
+import NIOCore
+public import Vapor
+
+/// A reactor stream on Vapor: return a `DatastarStream` from any route.
+///
+/// ```swift
+/// app.get("clock") { _ in
+///     DatastarStream(every: .seconds(1)) { sse in
+///         try sse.send(.patchElements(#"<time id="clock">\#(Date.now)</time>"#))
+///     }
+/// }
+/// ```
+///
+/// Nothing waits per connection: Vapor hands the response's body writer to a closure that
+/// registers the connection with the reactor and returns; the reactor writes on the
+/// connection's event loop and ends the body when the stream is retired.
+extension DatastarStream: AsyncResponseEncodable {
+    /// Builds the Vapor response; the stream registers when Vapor starts writing the body.
+    public func encodeResponse(for request: Request) async throws -> Response {
+        let stream = self
+        let reactor = self.reactor ?? request.application.datastar.reactor
+        let lastEventID = request.headers.first(name: "Last-Event-ID")
+        let logger = request.logger
+        return Response(
+            status: .ok,
+            version: request.version,
+            headers: .datastar(for: request),
+            body: .init(stream: { writer in
+                reactor.register(
+                    stream,
+                    transport: VaporTransport(writer: writer),
+                    lastEventID: lastEventID,
+                    logger: logger
+                )
+            })
+        )
+    }
+}
+
+/// A one-shot response for polling clients on Vapor: return a `DatastarPoll` from any route.
+extension DatastarPoll: AsyncResponseEncodable {
+    /// Runs the updater on the request's event loop and answers with what it sent.
+    public func encodeResponse(for request: Request) async throws -> Response {
+        let buffer = try await render(
+            on: request.eventLoop,
+            lastEventID: request.headers.first(name: "Last-Event-ID")
+        ).get()
+        return Response(status: .ok, version: request.version, headers: .datastar(for: request), body: .init(buffer: buffer))
+    }
+}
+
+/// Writes a reactor stream through Vapor's body stream writer, on its event loop.
+struct VaporTransport: ReactorTransport {
+    let writer: any BodyStreamWriter
+
+    var eventLoop: any EventLoop { writer.eventLoop }
+
+    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        writer.write(.buffer(buffer), promise: promise)
+    }
+
+    func finish() {
+        writer.write(.end, promise: nil)
+    }
+
+    var closeFuture: EventLoopFuture<Void>? { nil }
+}
