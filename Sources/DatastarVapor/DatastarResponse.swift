@@ -13,31 +13,46 @@ public import Vapor
 ///
 /// The response starts at once with the Datastar headers; each event reaches the client as it
 /// is sent, and the response ends when the closure returns. If the closure throws, the stream
-/// ends and the error is logged. Vapor's own response compression is switched off for the
-/// response, so it can neither hold events back nor encode them twice.
+/// ends and the error is logged. A keep-alive comment goes out when the stream has been quiet
+/// for `keepAlive`; the closure is cancelled when a write fails (the client is gone) and when
+/// the application's reactor shuts down (see `Application.Servers.Provider.datastar`).
+/// Vapor's own response compression is switched off for the response, so it can neither hold
+/// events back nor encode them twice.
 public struct DatastarResponse: AsyncResponseEncodable {
     private let body: ServerSentEventStream.Body
+    private let keepAlive: Duration?
 
     /// Creates a response driven by `body`.
-    public init(_ body: @escaping ServerSentEventStream.Body) {
+    ///
+    /// - Parameter keepAlive: how long the stream may be quiet before a keep-alive comment is
+    ///   sent (15 seconds by default); `nil` for none.
+    public init(keepAlive: Duration? = DatastarStream.defaultKeepAlive, _ body: @escaping ServerSentEventStream.Body) {
         self.body = body
+        self.keepAlive = keepAlive
     }
 
     /// Builds the Vapor response.
     public func encodeResponse(for request: Request) async throws -> Response {
         let body = self.body
+        let keepAlive = self.keepAlive
         let allocator = request.byteBufferAllocator
         let logger = request.logger
+        let reactor = request.application.datastar.reactor
         return Response(
             status: .ok,
             version: request.version,
             headers: .datastar(for: request),
             body: .init(asyncStream: { writer in
+                // Vapor holds the response head until the body is first flushed; an empty write
+                // flushes it now, so the client sees the stream open at once.
+                try? await writer.writeBuffer(ByteBuffer())
                 await ServerSentEventStream.run(
                     body,
                     sink: VaporBodySink(writer: writer),
                     allocator: allocator,
-                    logger: logger
+                    logger: logger,
+                    keepAlive: keepAlive,
+                    reactor: reactor
                 )
                 try? await writer.write(.end)
             })

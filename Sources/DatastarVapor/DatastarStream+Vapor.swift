@@ -46,7 +46,12 @@ extension DatastarPoll: AsyncResponseEncodable {
             on: request.eventLoop,
             lastEventID: request.headers.first(name: "Last-Event-ID")
         ).get()
-        return Response(status: .ok, version: request.version, headers: .datastar(for: request), body: .init(buffer: buffer))
+        return Response(
+            status: .ok,
+            version: request.version,
+            headers: .datastar(for: request),
+            body: .init(buffer: buffer)
+        )
     }
 }
 

@@ -34,7 +34,7 @@ struct AdapterTests {
         }
     }
 
-    @Test("a send throws once the client is gone", arguments: Framework.allCases)
+    @Test("a sending closure ends once the client is gone", arguments: Framework.allCases)
     func sendThrowsAfterDisconnect(framework: Framework) async throws {
         let probe = Probe()
         try await withServer(framework, probe: probe) { server in
@@ -45,8 +45,10 @@ struct AdapterTests {
             _ = try await chunks.next()
             // Closing the client closes its connection in the middle of the stream.
             try await client.shutdown()
+            // The closure learns it either from a send that throws, or — where the adapter
+            // sees the channel close first — from being cancelled while it sleeps.
             let ending = await probe.next()
-            #expect(ending == ServerSentEventStreamError.closed.description)
+            #expect([ServerSentEventStreamError.closed.description, "\(CancellationError())"].contains(ending))
         }
     }
 

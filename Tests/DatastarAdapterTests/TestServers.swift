@@ -10,6 +10,7 @@ import Logging
 import ServiceLifecycle
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Vapor
 
 /// The two frameworks every adapter test runs on.
@@ -37,6 +38,9 @@ actor Probe {
             waiters.removeFirst().resume(returning: message)
         }
     }
+
+    /// How many reports wait to be read.
+    func pendingCount() -> Int { messages.count }
 
     func next() async -> String {
         if !messages.isEmpty { return messages.removeFirst() }
@@ -100,11 +104,19 @@ enum TestRoutes {
 final class TestServer: Sendable {
     let framework: Framework
     let port: Int
+    /// The reactor that drives this server's reactor streams.
+    let reactor: DatastarReactor
     private let stopAction: @Sendable () async throws -> Void
 
-    private init(framework: Framework, port: Int, stop: @escaping @Sendable () async throws -> Void) {
+    private init(
+        framework: Framework,
+        port: Int,
+        reactor: DatastarReactor,
+        stop: @escaping @Sendable () async throws -> Void
+    ) {
         self.framework = framework
         self.port = port
+        self.reactor = reactor
         self.stopAction = stop
     }
 
@@ -116,16 +128,21 @@ final class TestServer: Sendable {
         _ framework: Framework,
         gate: Gate = Gate(),
         probe: Probe = Probe(),
-        vaporCompression: Bool = false
+        vaporCompression: Bool = false,
+        group: (any EventLoopGroup)? = nil
     ) async throws -> TestServer {
+        let group = group ?? MultiThreadedEventLoopGroup.singleton
         switch framework {
-        case .hummingbird: return try await startHummingbird(gate: gate, probe: probe)
-        case .vapor: return try await startVapor(gate: gate, probe: probe, compression: vaporCompression)
+        case .hummingbird: return try await startHummingbird(gate: gate, probe: probe, group: group)
+        case .vapor: return try await startVapor(gate: gate, probe: probe, compression: vaporCompression, group: group)
         }
     }
 
-    private static func startHummingbird(gate: Gate, probe: Probe) async throws -> TestServer {
+    private static func startHummingbird(gate: Gate, probe: Probe, group: any EventLoopGroup) async throws -> TestServer
+    {
+        let reactor = DatastarReactor()
         let router = HummingbirdConformance.router()
+        ReactorRoutes(reactor: reactor, probe: probe).register(on: router)
         router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
         router.get("/until-gone") { _, _ in DatastarResponse(TestRoutes.untilGone(probe)) }
         router.datastar(.post, "/greet", signals: Greeting.self, use: TestRoutes.greet)
@@ -140,20 +157,28 @@ final class TestServer: Sendable {
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: .shared(group),
             logger: logger
         )
         let group = ServiceGroup(services: [app], logger: logger)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return TestServer(framework: .hummingbird, port: port) {
+        return TestServer(framework: .hummingbird, port: port, reactor: reactor) {
             await group.triggerGracefulShutdown()
             try await task.value
         }
     }
 
-    private static func startVapor(gate: Gate, probe: Probe, compression: Bool) async throws -> TestServer {
-        let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]))
+    private static func startVapor(
+        gate: Gate,
+        probe: Probe,
+        compression: Bool,
+        group: any EventLoopGroup
+    ) async throws -> TestServer {
+        let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]), .shared(group))
+        app.servers.use(.datastar)
+        ReactorRoutes(reactor: app.datastar.reactor, probe: probe).register(on: app)
         app.logger.logLevel = .warning
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
@@ -169,7 +194,7 @@ final class TestServer: Sendable {
             try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
         }
         let port = try await VaporConformance.start(app)
-        return TestServer(framework: .vapor, port: port) {
+        return TestServer(framework: .vapor, port: port, reactor: app.datastar.reactor) {
             try await VaporConformance.stop(app)
         }
     }
@@ -181,9 +206,16 @@ func withServer(
     gate: Gate = Gate(),
     probe: Probe = Probe(),
     vaporCompression: Bool = false,
+    group: (any EventLoopGroup)? = nil,
     _ body: (TestServer) async throws -> Void
 ) async throws {
-    let server = try await TestServer.start(framework, gate: gate, probe: probe, vaporCompression: vaporCompression)
+    let server = try await TestServer.start(
+        framework,
+        gate: gate,
+        probe: probe,
+        vaporCompression: vaporCompression,
+        group: group
+    )
     do {
         try await body(server)
     } catch {

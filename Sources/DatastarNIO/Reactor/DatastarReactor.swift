@@ -179,6 +179,11 @@ final class LoopReactor {
         }
         guard connection.state != .retired else { return }
         connection.state = .active
+        if connection.output.readableBytes == 0 {
+            // Some servers (Vapor) hold the response head until the body is first flushed; an
+            // empty write flushes it now, so the client sees the stream open at once.
+            transport.writeAndFlush(ByteBuffer(), promise: nil)
+        }
         flush(connection)
         if connection.closeRequested {
             retire(connection, .closedByApp)

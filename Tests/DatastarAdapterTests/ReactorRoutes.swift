@@ -1,0 +1,118 @@
+import Datastar
+import DatastarHummingbird
+import DatastarNIO
+import DatastarVapor
+import Hummingbird
+import NIOCore
+import Vapor
+
+/// The reactor routes of the tests, the same on both frameworks; what they observe goes to the
+/// probe as text.
+struct ReactorRoutes: Sendable {
+    let reactor: DatastarReactor
+    let probe: Probe
+
+    /// `onDisconnect` for every test stream: reports `disconnect <reason>`.
+    var reportDisconnect: DatastarStream.DisconnectHandler {
+        let probe = self.probe
+        return { connection, reason in
+            let skipped = connection.skippedUpdates
+            Task { await probe.report("disconnect \(reason.label) skipped=\(skipped > 0)") }
+        }
+    }
+
+    /// Sends `{"n":<update>}` every `1/hz` s; `onConnect` sends `{"connected":true}`.
+    func counter(hz: Int) -> DatastarStream {
+        DatastarStream(
+            every: .milliseconds(1000 / max(1, hz)),
+            reactor: reactor,
+            onConnect: { sse in try sse.send(.patchSignals(#"{"connected":true}"#)) },
+            onDisconnect: reportDisconnect,
+            update: Self.count
+        )
+    }
+
+    static let count: DatastarStream.Updater = { sse in
+        try sse.send(.patchSignals(#"{"n":\#(sse.updates)}"#))
+    }
+
+    /// No updater: only keep-alive comments every `keepAlive` milliseconds.
+    func quiet(keepAlive: Int) -> DatastarStream {
+        DatastarStream(keepAlive: .milliseconds(keepAlive), reactor: reactor, onDisconnect: reportDisconnect)
+    }
+
+    /// Counts at 50 Hz and throws at the third update.
+    func throwing() -> DatastarStream {
+        struct Boom: Error {}
+        return DatastarStream(every: .milliseconds(20), reactor: reactor, onDisconnect: reportDisconnect) { sse in
+            if sse.updates == 3 { throw Boom() }
+            try Self.count(sse)
+        }
+    }
+
+    /// Closes itself at the third update.
+    func closing() -> DatastarStream {
+        DatastarStream(every: .milliseconds(20), reactor: reactor, onDisconnect: reportDisconnect) { sse in
+            try Self.count(sse)
+            if sse.updates == 3 { sse.close() }
+        }
+    }
+
+    /// 64 KiB every 10 ms, retired after 500 ms unwritable.
+    func flood() -> DatastarStream {
+        let payload = String(repeating: "x", count: 64 << 10)
+        return DatastarStream(
+            every: .milliseconds(10),
+            unwritableTimeout: .milliseconds(500),
+            reactor: reactor,
+            onDisconnect: reportDisconnect
+        ) { sse in
+            try sse.send(.patchElements(#"<p id="flood">\#(payload)</p>"#))
+        }
+    }
+
+    /// An async stream that only waits; reports when its closure ends.
+    func waiting(keepAlive: Int) -> ServerSentEventStream.Body {
+        let probe = self.probe
+        return { sse in
+            do {
+                try await sse.sendComment("waiting")
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                await probe.report("async ended")
+                throw error
+            }
+        }
+    }
+
+    func register(on router: Hummingbird.Router<BasicDatastarRequestContext>) {
+        router.get("/reactor") { request, _ in counter(hz: request.uri.queryParameters.get("hz", as: Int.self) ?? 10) }
+        router.get("/poll") { _, _ in DatastarPoll(counter(hz: 10)) }
+        router.get("/quiet") { request, _ in
+            quiet(keepAlive: request.uri.queryParameters.get("ka", as: Int.self) ?? 200)
+        }
+        router.get("/throwing") { _, _ in throwing() }
+        router.get("/closing") { _, _ in closing() }
+        router.get("/flood") { _, _ in flood() }
+        router.get("/waiting") { request, _ in
+            let keepAlive = request.uri.queryParameters.get("ka", as: Int.self) ?? 200
+            return DatastarHummingbird.DatastarResponse(
+                keepAlive: .milliseconds(keepAlive),
+                waiting(keepAlive: keepAlive)
+            )
+        }
+    }
+
+    func register(on app: Vapor.Application) {
+        app.get("reactor") { request in counter(hz: request.query["hz"] ?? 10) }
+        app.get("poll") { _ in DatastarPoll(counter(hz: 10)) }
+        app.get("quiet") { request in quiet(keepAlive: request.query["ka"] ?? 200) }
+        app.get("throwing") { _ in throwing() }
+        app.get("closing") { _ in closing() }
+        app.get("flood") { _ in flood() }
+        app.get("waiting") { request in
+            let keepAlive: Int = request.query["ka"] ?? 200
+            return DatastarVapor.DatastarResponse(keepAlive: .milliseconds(keepAlive), waiting(keepAlive: keepAlive))
+        }
+    }
+}
