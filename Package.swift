@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "DatastarHummingbird", targets: ["DatastarHummingbird"]),
         .library(name: "DatastarVapor", targets: ["DatastarVapor"]),
         .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
+        .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
+        .executable(name: "datastar-bench", targets: ["DatastarBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -82,6 +84,28 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DatastarBenchServer",
+            dependencies: [
+                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DatastarBench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,1 @@
+print("datastar-bench: not yet")

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// How the benchmark server drives its streams.
+enum BenchMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// One timer per event loop runs every connection's updater.
+    case reactor
+    /// The naive way: a `Task.sleep` loop per connection.
+    case task
+}
+
+/// The benchmark server: `GET /feed?hz=H` streams one `datastar-patch-signals` event every
+/// 1/H s to each connection, `{"t":<send time, Unix µs>,"n":<counter>}`, driven either by the
+/// reactor or by the naive per-connection loop with `Task.sleep`.
+@main
+struct DatastarBenchServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datastar-bench-server",
+        abstract: "Serves GET /feed?hz=H on 127.0.0.1 for datastar-bench."
+    )
+
+    enum Framework: String, ExpressibleByArgument, CaseIterable { case hummingbird, vapor }
+
+    @Option(help: "The port to listen on (0 picks a free one; the bound port is printed).")
+    var port: Int = 7400
+
+    @Option(help: "hummingbird or vapor.")
+    var framework: Framework = .hummingbird
+
+    @Option(help: "reactor (one timer per event loop) or task (a Task.sleep loop per connection).")
+    var mode: BenchMode = .reactor
+
+    @Option(help: "Event loop threads (default: one per core).")
+    var threads: Int = System.coreCount
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let feed = Feed(mode: mode)
+        switch framework {
+        case .hummingbird: try await runHummingbird(feed: feed, port: port, group: group)
+        case .vapor: try await runVapor(feed: feed, port: port, group: group)
+        }
+    }
+}
+
+/// Prints the bound port, the line `datastar-bench` waits for.
+func announce(port: Int) {
+    // Written with one unbuffered write(2), so a reading pipe sees it at once.
+    let line = Array("datastar-bench-server listening on http://127.0.0.1:\(port)\n".utf8)
+    _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+}

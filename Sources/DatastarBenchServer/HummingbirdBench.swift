@@ -1,0 +1,26 @@
+import DatastarHummingbird
+import DatastarNIO
+import Hummingbird
+import Logging
+import NIOCore
+
+func runHummingbird(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
+    var logger = Logger(label: "datastar-bench-server")
+    logger.logLevel = .warning
+    let router = Router(context: BasicDatastarRequestContext.self)
+    router.get("/feed") { request, context -> Response in
+        let hz = request.uri.queryParameters.get("hz", as: Int.self) ?? 1
+        switch feed.mode {
+        case .reactor: return try feed.stream(hz: hz).response(from: request, context: context)
+        case .task: return DatastarResponse(feed.task(hz: hz)).response(from: request, context: context)
+        }
+    }
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil, backlog: 4096),
+        onServerRunning: { channel in announce(port: channel.localAddress?.port ?? 0) },
+        eventLoopGroupProvider: .shared(group),
+        logger: logger
+    )
+    try await app.runService()
+}

@@ -1,0 +1,26 @@
+import DatastarNIO
+import DatastarVapor
+import NIOCore
+import Vapor
+
+func runVapor(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
+    let app = try await Application.make(Environment(name: "production", arguments: ["datastar-bench-server"]), .shared(group))
+    app.logger.logLevel = .warning
+    app.servers.use(.datastar)
+    app.http.server.configuration.hostname = "127.0.0.1"
+    app.http.server.configuration.port = port
+    app.http.server.configuration.backlog = 4096
+    app.get("feed") { request -> Response in
+        let hz: Int = request.query["hz"] ?? 1
+        switch feed.mode {
+        case .reactor: return try await feed.stream(hz: hz).encodeResponse(for: request)
+        case .task: return try await DatastarResponse(feed.task(hz: hz)).encodeResponse(for: request)
+        }
+    }
+    try await app.server.start(address: nil)
+    announce(port: app.http.server.shared.localAddress?.port ?? 0)
+    // Serves until the process is stopped (datastar-bench sends SIGKILL when a run is over).
+    while true {
+        try await Task.sleep(for: .seconds(3600))
+    }
+}
