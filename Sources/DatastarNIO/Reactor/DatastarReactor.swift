@@ -21,8 +21,11 @@ public final class DatastarReactor: Sendable {
     /// The most slots a timer spreads its connections over.
     public let maxSlots: Int
 
+    /// The reactor's name: the `reactor` dimension of its metrics.
+    public let name: String
+
     let logger: Logger
-    let metrics = StreamMetrics()
+    let metrics: StreamMetrics
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopReactor>]>([:])
     private let nextID = NIOLockedValueBox<UInt64>(1)
     private let asyncStreams = NIOLockedValueBox<[UInt64: ServerSentEventStream.StopSignal]>([:])
@@ -30,12 +33,16 @@ public final class DatastarReactor: Sendable {
     /// Creates a reactor.
     ///
     /// - Parameters:
+    ///   - name: the `reactor` dimension of the reactor's metrics.
     ///   - maxSlots: the most slots a timer spreads its connections over; each slot gets at
     ///     least 10 ms of the interval.
-    ///   - logger: where retirements are logged, at debug level.
-    public init(maxSlots: Int = 8, logger: Logger = Logger(label: "datastar.reactor")) {
+    ///   - logger: where retirements are logged, at debug level, for connections registered
+    ///     without a logger of their own.
+    public init(name: String = "default", maxSlots: Int = 8, logger: Logger = Logger(label: "datastar.reactor")) {
+        self.name = name
         self.maxSlots = max(1, maxSlots)
         self.logger = logger
+        self.metrics = StreamMetrics(reactorName: name)
     }
 
     /// A fresh connection id; adapters reserve one before registering, so they can close the
@@ -150,6 +157,8 @@ final class LoopReactor {
     var connections: [UInt64: DatastarConnection] = [:]
     var timers: [Int64: IntervalTimer] = [:]
     var loggers: [UInt64: Logger] = [:]
+    var unreportedEvents = 0
+    var unreportedBytes = 0
 
     init(eventLoop: any EventLoop, owner: DatastarReactor) {
         self.eventLoop = eventLoop
@@ -202,8 +211,8 @@ final class LoopReactor {
     }
 
     /// One visit of the timer: skip a stalled connection, run the updater, write, keep alive.
-    func visit(_ connection: DatastarConnection, now: NIODeadline) -> Int {
-        guard connection.state == .active, let stream = connection.stream else { return 0 }
+    func visit(_ connection: DatastarConnection, now: NIODeadline) {
+        guard connection.state == .active, let stream = connection.stream else { return }
         if connection.writesInFlight > 0 {
             let since = connection.stalledSince ?? now
             connection.stalledSince = since
@@ -212,7 +221,7 @@ final class LoopReactor {
             } else {
                 connection.skippedUpdates += 1
             }
-            return 0
+            return
         }
         connection.stalledSince = nil
         if let update = stream.update {
@@ -222,29 +231,28 @@ final class LoopReactor {
             } catch {
                 flush(connection)
                 retire(connection, .updaterThrew("\(error)"))
-                return 0
+                return
             }
         }
         if connection.output.readableBytes == 0, now - connection.lastWrite >= TimeAmount(stream.keepAlive) {
             ServerSentEventComment.encode("", into: &connection.output)
         }
-        let events = flush(connection)
+        flush(connection)
         if connection.closeRequested { retire(connection, .closedByApp) }
-        return events
     }
 
-    /// Writes and flushes what the connection has collected; returns the number of events.
-    @discardableResult
-    func flush(_ connection: DatastarConnection) -> Int {
+    /// Writes and flushes what the connection has collected.
+    func flush(_ connection: DatastarConnection) {
         guard connection.output.readableBytes > 0, let transport = connection.transport,
             connection.state != .retired
-        else { return 0 }
+        else { return }
         let events = connection.outputEvents
         let buffer = connection.takeOutput()
         connection.eventsSent += events
         connection.lastWrite = .now()
         connection.writesInFlight += 1
-        owner.metrics.bytes.increment(by: Int64(buffer.readableBytes))
+        unreportedEvents += events
+        unreportedBytes += buffer.readableBytes
         let promise = eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { [weak self, weak connection] result in
             guard let self, let connection else { return }
@@ -254,7 +262,16 @@ final class LoopReactor {
             }
         }
         transport.writeAndFlush(buffer, promise: promise)
-        return events
+    }
+
+    /// Reports the events and bytes written since the last report to swift-metrics: once per
+    /// timer firing rather than once per write.
+    func reportMetrics() {
+        guard unreportedBytes > 0 else { return }
+        owner.metrics.events.increment(by: Int64(unreportedEvents))
+        owner.metrics.bytes.increment(by: Int64(unreportedBytes))
+        unreportedEvents = 0
+        unreportedBytes = 0
     }
 
     /// Ends a connection exactly once: removes it from its timer, ends the response, and
@@ -349,16 +366,15 @@ final class IntervalTimer {
         let slot = nextSlot
         nextSlot = (nextSlot + 1) % slotCount
         let now = NIODeadline.now()
-        var events = 0
         // Backwards, so that a connection retired during its visit (swapped out with the last
         // one, already visited) neither skips nor repeats another.
         var index = slots[slot].count - 1
         while index >= 0 {
             if index < slots[slot].count {
-                events += reactor.visit(slots[slot][index], now: now)
+                reactor.visit(slots[slot][index], now: now)
             }
             index -= 1
         }
-        if events > 0 { reactor.owner.metrics.events.increment(by: Int64(events)) }
+        reactor.reportMetrics()
     }
 }

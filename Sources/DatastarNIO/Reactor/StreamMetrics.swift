@@ -1,17 +1,26 @@
 import CoreMetrics
 
-/// The reactor's metrics, through swift-metrics.
+/// The reactor's metrics, through swift-metrics; each carries the dimension `reactor` with the
+/// reactor's name.
 ///
 /// - `datastar_streams_open` (meter): open reactor streams.
 /// - `datastar_events_sent` (counter): events written to clients.
 /// - `datastar_bytes_sent` (counter): bytes written to clients, keep-alives included.
 /// - `datastar_streams_retired` (counter, dimension `reason`): ended streams by cause.
 struct StreamMetrics: Sendable {
-    let open = Meter(label: "datastar_streams_open")
-    let events = Counter(label: "datastar_events_sent")
-    let bytes = Counter(label: "datastar_bytes_sent")
+    let name: String
+    let open: Meter
+    let events: Counter
+    let bytes: Counter
+
+    init(reactorName name: String) {
+        self.name = name
+        open = Meter(label: "datastar_streams_open", dimensions: [("reactor", name)])
+        events = Counter(label: "datastar_events_sent", dimensions: [("reactor", name)])
+        bytes = Counter(label: "datastar_bytes_sent", dimensions: [("reactor", name)])
+    }
 
     func retired(_ reason: StreamEndReason) {
-        Counter(label: "datastar_streams_retired", dimensions: [("reason", reason.label)]).increment()
+        Counter(label: "datastar_streams_retired", dimensions: [("reactor", name), ("reason", reason.label)]).increment()
     }
 }
