@@ -142,9 +142,9 @@ public struct DatastarAction: Sendable, Hashable, CustomStringConvertible {
             return output + "'"
         }
 
+        /// Whole milliseconds, with negative durations clamped to 0 and huge ones saturating.
         static func milliseconds(_ duration: Duration) -> Int64 {
-            let (seconds, attoseconds) = duration.components
-            return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            max(0, duration.wholeMilliseconds)
         }
     }
 

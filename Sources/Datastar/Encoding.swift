@@ -88,8 +88,7 @@ extension DatastarEvent {
             try SSELine.requireSingleLine(patch.viewTransitionSelector, field: "view-transition selector")
         }
         guard let retryDuration else { return nil }
-        let (seconds, attoseconds) = retryDuration.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let milliseconds = retryDuration.wholeMilliseconds
         guard milliseconds >= 0, retryDuration >= .zero else { throw .negativeRetryDuration }
         return milliseconds == 1000 ? nil : milliseconds
     }

@@ -200,7 +200,10 @@ struct JSONParser {
         func flushRun(_ end: Int) throws(JSONParseError) {
             guard runStart < end else { return }
             guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw JSONParseError(offset: runStart, reason: "invalid UTF-8 in a string")
+                throw JSONParseError(
+                    offset: JSONParser.firstInvalidUTF8Offset(in: bytes[runStart..<end]),
+                    reason: "invalid UTF-8 in a string"
+                )
             }
             scalars.append(contentsOf: text.unicodeScalars)
         }
@@ -222,6 +225,20 @@ struct JSONParser {
             index += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// The index of the first byte of the first invalid UTF-8 sequence in `run`, which is
+    /// known to hold one; a truncated sequence is reported at its lead byte.
+    private static func firstInvalidUTF8Offset(in run: ArraySlice<UInt8>) -> Int {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = run.makeIterator()
+        var offset = run.startIndex
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .error, .emptyInput: return offset
+            }
+        }
     }
 
     private mutating func parseEscape() throws(JSONParseError) -> Unicode.Scalar {

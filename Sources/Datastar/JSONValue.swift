@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// A JSON value that keeps the order of object members, and the text of numbers, exactly.
 ///
 /// Datastar's wire format is JSON text, and a signal patch is most readable, and testable,
@@ -64,23 +58,18 @@ public enum JSONValue: Sendable, Hashable {
         return .number("\(value)")
     }
 
-    /// Converts any `Encodable` value to JSON, in the order its encoder writes the keys.
+    /// Converts any `Encodable` value to JSON, keeping object keys in the order they are
+    /// encoded: declaration order for synthesized `Codable` conformances.
     ///
-    /// - Throws: ``DatastarError/signalsEncodingFailed(_:)`` when the encoder fails.
+    /// Values are written as with `JSONEncoder`'s default strategies: `URL` as its absolute
+    /// string, `Data` as Base64, `Decimal` as a number, `Date` as it encodes itself (seconds
+    /// since 1 January 2001, like `.deferredToDate`); `nil` optional properties are left out.
+    /// A `JSONValue` inside the value is kept as it is, member order and number text included.
+    ///
+    /// - Throws: ``DatastarError/signalsEncodingFailed(_:)`` when the value cannot be encoded,
+    ///   for example a non-finite `Double`, or encodes nothing.
     public init(encoding value: some Encodable) throws(DatastarError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data: Data
-        do {
-            data = try encoder.encode(value)
-        } catch {
-            throw .signalsEncodingFailed("\(error)")
-        }
-        do {
-            self = try JSONValue(parsing: Array(data))
-        } catch {
-            throw .signalsEncodingFailed(error.description)
-        }
+        self = try JSONValueEncoding.encode(value)
     }
 
     /// Sets `null` at a path of object keys, creating objects on the way; used to build

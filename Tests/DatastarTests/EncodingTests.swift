@@ -266,6 +266,24 @@ struct EventIdAndRetryTests {
         )
     }
 
+    @Test func hugeRetryDurationsSaturate() throws {
+        let largestSeconds: Duration = .seconds(Int64.max / 1000)
+        let cases: [(Duration, String)] = [
+            (largestSeconds, "9223372036854775000"),
+            (largestSeconds + Duration.milliseconds(807), "9223372036854775807"),
+            // Too long for an Int64 of milliseconds: saturates instead of trapping.
+            (largestSeconds + Duration.milliseconds(808), "9223372036854775807"),
+            (Duration.seconds(Int64.max / 100), "9223372036854775807"),
+            (Duration.seconds(Int64.max), "9223372036854775807"),
+        ]
+        for (retry, milliseconds) in cases {
+            #expect(
+                try wire(.patchSignals(#"{"a":1}"#, retryDuration: retry))
+                    == sse("event: datastar-patch-signals", "retry: \(milliseconds)", #"data: signals {"a":1}"#)
+            )
+        }
+    }
+
     @Test func retryJustAboveOneSecondTruncatesToTheDefault() throws {
         // 1000.5 ms is 1000 whole milliseconds, the default, so no `retry:` line.
         #expect(
@@ -293,6 +311,8 @@ struct EventIdAndRetryTests {
         .nanoseconds(-1),
         .microseconds(-500),
         .milliseconds(-1000),
+        .seconds(Int64.min / 100),
+        .seconds(Int64.min),
     ])
     func negativeRetryThrows(retry: Duration) {
         expectEncodingFails(.patchSignals("{}", retryDuration: retry), with: .negativeRetryDuration)

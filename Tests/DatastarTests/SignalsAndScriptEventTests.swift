@@ -119,7 +119,6 @@ struct PatchSignalsEncodingTests {
     }
 
     @Test func fromEncodableDoesNotEscapeSlashesAndNests() throws {
-        // One member per object, so the bytes do not depend on the encoder's key order.
         struct Page: Encodable {
             struct Link: Encodable { var href: String }
             var link: Link
@@ -144,21 +143,11 @@ struct PatchSignalsEncodingTests {
             address: .init(street: "1 Main St", zip: "12345"),
             nickname: nil
         )
-        let json = try signalsLine(of: try .patchSignals(encoding: profile))
-        #expect(!json.contains(#"\/"#))
-        // Compared with members sorted: Foundation's JSONEncoder on Linux writes keys in hash
-        // order, not declaration order, so the member order differs from run to run.
+        // Keys in declaration order, `nil` optionals left out, slashes not escaped.
         #expect(
-            sortingMembers(try JSONValue(parsing: json))
-                == sortingMembers([
-                    "zeta": "last \"first\"",
-                    "alpha": 1,
-                    "homepage": "https://example.com/a/b",
-                    "ratio": 0.5,
-                    "active": true,
-                    "tags": ["x", "y/z"],
-                    "address": ["street": "1 Main St", "zip": "12345"],
-                ])
+            try signalsLine(of: try .patchSignals(encoding: profile))
+                == #"{"zeta":"last \"first\"","alpha":1,"homepage":"https://example.com/a/b","ratio":0.5,"#
+                + #""active":true,"tags":["x","y/z"],"address":{"street":"1 Main St","zip":"12345"}}"#
         )
     }
 

@@ -64,19 +64,3 @@ func expectEncodingFails(
 func bytes(_ text: String) -> [UInt8] {
     Array(text.utf8)
 }
-
-/// The value with every object's members sorted by key, recursively, for comparing values
-/// whose member order is not deterministic (Foundation's `JSONEncoder` on Linux writes keys
-/// in hash order).
-func sortingMembers(_ value: JSONValue) -> JSONValue {
-    switch value {
-    case .array(let elements):
-        return .array(elements.map(sortingMembers))
-    case .object(let members):
-        return .object(
-            members.map { JSONValue.Member($0.key, sortingMembers($0.value)) }.sorted { $0.key < $1.key }
-        )
-    default:
-        return value
-    }
-}
