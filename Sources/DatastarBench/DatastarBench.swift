@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A comma-separated list of option values, e.g. `1000,10000`.
+struct CommaList: ExpressibleByArgument, Sendable {
+    var items: [String]
+
+    init(_ items: [String]) {
+        self.items = items
+    }
+
+    init?(argument: String) {
+        let items = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.isEmpty, !items.contains("") else { return nil }
+        self.items = items
+    }
+
+    var defaultValueDescription: String { items.joined(separator: ",") }
+
+    /// The items as whole numbers, or nil if one is not.
+    var integers: [Int]? {
+        let values = items.compactMap { Int($0) }
+        return values.count == items.count ? values : nil
+    }
+}
+
+/// The load client: runs `datastar-bench-server` once per combination of framework, mode,
+/// stream count and rate, holds that many SSE streams open from 127.0.0.x, and reports events/s,
+/// delivery, lag, server CPU and memory per stream.
+@main
+struct DatastarBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datastar-bench",
+        abstract: "Load-tests datastar-bench-server over loopback and prints one row per combination.",
+        discussion: """
+            For each framework × mode × streams × hz, starts the server as a child process, opens \
+            the streams (GET /feed?hz=H) from 127.0.0.2… with NIO, waits --warmup seconds, then \
+            measures for --duration seconds: events received, lag from the event's send time to \
+            its receipt, server CPU (/proc/PID/stat) and server RSS growth per stream.
+            """
+    )
+
+    static let frameworkNames = ["hummingbird", "vapor"]
+    static let modeNames = ["reactor", "task"]
+
+    @Option(help: "The server executable (default: datastar-bench-server next to this executable).")
+    var server: String?
+
+    @Option(help: "Frameworks, comma-separated: hummingbird, vapor.")
+    var frameworks = CommaList(frameworkNames)
+
+    @Option(help: "Server modes, comma-separated: reactor, task.")
+    var modes = CommaList(modeNames)
+
+    @Option(help: "Stream counts (concurrent connections), comma-separated.")
+    var streams = CommaList(["1000", "10000"])
+
+    @Option(help: "Events per second per stream, comma-separated.")
+    var hz = CommaList(["1", "10"])
+
+    @Option(help: "Seconds between opening the last stream and measuring.")
+    var warmup: Double = 3
+
+    @Option(help: "Seconds of measurement per row.")
+    var duration: Double = 10
+
+    @Option(help: "Event loop threads of the server (default: one per core).")
+    var serverThreads: Int = System.coreCount
+
+    @Option(help: "Event loop threads of this client.")
+    var clientThreads: Int = 2
+
+    @Option(help: "Source addresses to spread connections over: 127.0.0.2 … 127.0.0.(N+1).")
+    var sources: Int = 16
+
+    @Option(help: "Also write every result to this file as JSON.")
+    var json: String?
+
+    @Flag(help: "Print the tables as Markdown.")
+    var markdown = false
+
+    /// Files the client keeps open besides its sockets (event loops, pipes, /proc reads…).
+    static let reservedFiles = 256
+
+    mutating func validate() throws {
+        try checkNames(frameworks, allowed: Self.frameworkNames, option: "--frameworks")
+        try checkNames(modes, allowed: Self.modeNames, option: "--modes")
+        let limit = ProcFS.openFileLimits().hard
+        let maximumStreams = max(0, limit - Self.reservedFiles)
+        let streamCounts = try checkIntegers(streams, option: "--streams", range: 1...100_000)
+        if let largest = streamCounts.max(), largest > maximumStreams {
+            throw ValidationError(
+                "--streams \(largest) is more than this process may open (at most \(maximumStreams) with an open-file limit of \(limit))"
+            )
+        }
+        _ = try checkIntegers(hz, option: "--hz", range: 1...1000)
+        guard warmup.isFinite, (0...3600).contains(warmup) else {
+            throw ValidationError("--warmup must be between 0 and 3600 seconds")
+        }
+        guard duration.isFinite, duration > 0, duration <= 3600 else {
+            throw ValidationError("--duration must be more than 0 and at most 3600 seconds")
+        }
+        guard (1...256).contains(serverThreads) else { throw ValidationError("--server-threads must be 1…256") }
+        guard (1...256).contains(clientThreads) else { throw ValidationError("--client-threads must be 1…256") }
+        guard (1...254).contains(sources) else {
+            throw ValidationError("--sources must be 1…254 (addresses 127.0.0.2 … 127.0.0.255)")
+        }
+        let ports = Self.ephemeralPortCount()
+        if let largest = streamCounts.max(), largest > sources * ports {
+            throw ValidationError(
+                "--streams \(largest) needs more than \(ports) local ports on each of \(sources) source addresses; raise --sources"
+            )
+        }
+        let executable = serverExecutable
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw ValidationError(
+                "no server executable at \(executable.path); build it with "
+                    + "`swift build -c release --product datastar-bench-server` or pass --server PATH"
+            )
+        }
+        if let json {
+            let directory = URL(fileURLWithPath: json).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw ValidationError("--json: no directory \(directory)") }
+        }
+    }
+
+    func run() throws {
+        ProcFS.raiseOpenFileLimit()
+        let interrupts = Interrupts.install()
+        defer { withExtendedLifetime(interrupts) {} }
+
+        let machine = MachineInfo.current()
+        let specs = matrix
+        let settings = RunSettings(
+            server: serverExecutable,
+            warmup: warmup,
+            duration: duration,
+            serverThreads: serverThreads,
+            sources: try (0..<sources).map { try SocketAddress(ipAddress: "127.0.0.\($0 + 2)", port: 0) }
+        )
+        let settingsDescription = [
+            "server": settings.server.path,
+            "serverThreads": String(serverThreads),
+            "clientThreads": String(clientThreads),
+            "sources": String(sources),
+            "warmupSeconds": String(warmup),
+            "durationSeconds": String(duration),
+        ]
+        output(machine.description)
+        output(
+            "run: \(specs.count) rows; server threads \(serverThreads), client threads \(clientThreads), "
+                + "\(sources) source addresses, warm-up \(format(warmup, 1)) s, window \(format(duration, 1)) s; "
+                + "server \(settings.server.path)"
+        )
+        output("")
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
+        defer { try? group.syncShutdownGracefully() }
+        var results: [RowResult] = []
+        for (number, spec) in specs.enumerated() {
+            let prefix = "[\(number + 1)/\(specs.count)] \(spec.label)"
+            let runner = RowRunner(settings: settings, group: group) { message in
+                Self.progress("\(prefix): \(message)")
+            }
+            let result = runner.run(spec)
+            results.append(result)
+            output(result.summary)
+        }
+
+        let ratios = ModeRatio.all(in: results)
+        output("")
+        output("Results (\(format(duration, 0)) s window after \(format(warmup, 0)) s warm-up):")
+        output("")
+        output(Report.resultsTable(results).render(markdown: markdown))
+        if !ratios.isEmpty {
+            output("")
+            output("Server CPU per event, task ÷ reactor:")
+            output("")
+            output(Report.ratioTable(ratios).render(markdown: markdown))
+        }
+        if let json {
+            let report = BenchReport(machine: machine, settings: settingsDescription, rows: results, ratios: ratios)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            output("")
+            output("wrote \(json)")
+        }
+        if results.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+    }
+
+    /// Every combination, framework-major.
+    var matrix: [RowSpec] {
+        var specs: [RowSpec] = []
+        for framework in frameworks.items {
+            for mode in modes.items {
+                for count in streams.integers ?? [] {
+                    for rate in hz.integers ?? [] {
+                        specs.append(RowSpec(framework: framework, mode: mode, streams: count, hz: rate))
+                    }
+                }
+            }
+        }
+        return specs
+    }
+
+    /// `--server`, or `datastar-bench-server` in this executable's directory.
+    var serverExecutable: URL {
+        if let server { return URL(fileURLWithPath: server) }
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("datastar-bench-server")
+    }
+
+    /// The size of the kernel's ephemeral port range (`ip_local_port_range`).
+    static func ephemeralPortCount() -> Int {
+        let range = ProcFS.contents(of: "/proc/sys/net/ipv4/ip_local_port_range")?
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            .compactMap { Int($0) }
+        guard let range, range.count == 2, range[1] >= range[0] else { return 28_232 }
+        return range[1] - range[0] + 1
+    }
+
+    private func checkNames(_ list: CommaList, allowed: [String], option: String) throws {
+        for item in list.items where !allowed.contains(item) {
+            throw ValidationError("\(option): unknown value '\(item)' (allowed: \(allowed.joined(separator: ", ")))")
+        }
+        if Set(list.items).count != list.items.count { throw ValidationError("\(option): a value is listed twice") }
+    }
+
+    private func checkIntegers(_ list: CommaList, option: String, range: ClosedRange<Int>) throws -> [Int] {
+        guard let values = list.integers else {
+            throw ValidationError("\(option): '\(list.items.joined(separator: ","))' is not a list of whole numbers")
+        }
+        for value in values where !range.contains(value) {
+            throw ValidationError("\(option): \(value) is out of range \(range.lowerBound)…\(range.upperBound)")
+        }
+        if Set(values).count != values.count { throw ValidationError("\(option): a value is listed twice") }
+        return values
+    }
+
+    /// A result line on standard output, flushed at once so partial runs are useful.
+    private func output(_ line: String) {
+        print(line)
+        fflush(nil)
+    }
+
+    /// A progress line on standard error.
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Kills the server child on SIGINT, SIGTERM or SIGHUP before exiting.
+enum Interrupts {
+    static func install() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                ServerProcess.killCurrent()
+                FileHandle.standardError.write(Data("\ndatastar-bench: interrupted; server killed\n".utf8))
+                fflush(nil)
+                _exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+}

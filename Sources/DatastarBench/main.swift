@@ -1,1 +1,0 @@
-print("datastar-bench: not yet")
