@@ -4,7 +4,10 @@ import NIOCore
 import Vapor
 
 func runVapor(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
-    let app = try await Application.make(Environment(name: "production", arguments: ["datastar-bench-server"]), .shared(group))
+    let app = try await Application.make(
+        Environment(name: "production", arguments: ["datastar-bench-server"]),
+        .shared(group)
+    )
     app.logger.logLevel = .warning
     app.servers.use(.datastar)
     app.http.server.configuration.hostname = "127.0.0.1"

@@ -42,7 +42,7 @@ public final class DatastarConnection {
         self.stream = stream
         self.transport = transport
         self.output = ByteBufferAllocator().buffer(capacity: 0)
-        self.lastWrite = .now()
+        self.lastWrite = transport.eventLoop.now
     }
 
     /// A connection that only collects what is sent, for one-shot responses.
@@ -53,7 +53,7 @@ public final class DatastarConnection {
         self.stream = nil
         self.transport = nil
         self.output = ByteBufferAllocator().buffer(capacity: 256)
-        self.lastWrite = .now()
+        self.lastWrite = eventLoop.now
         self.state = .active
     }
 

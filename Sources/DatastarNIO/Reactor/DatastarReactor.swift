@@ -249,7 +249,7 @@ final class LoopReactor {
         let events = connection.outputEvents
         let buffer = connection.takeOutput()
         connection.eventsSent += events
-        connection.lastWrite = .now()
+        connection.lastWrite = eventLoop.now
         connection.writesInFlight += 1
         unreportedEvents += events
         unreportedBytes += buffer.readableBytes
@@ -313,7 +313,8 @@ final class IntervalTimer {
     unowned let reactor: LoopReactor
     var slots: [[DatastarConnection]]
     var nextSlot = 0
-    var task: RepeatedTask?
+    var task: Scheduled<Void>?
+    var step = TimeAmount.milliseconds(1)
     var count = 0
 
     init(interval: TimeAmount, maxSlots: Int, reactor: LoopReactor) {
@@ -335,13 +336,25 @@ final class IntervalTimer {
         slots[emptiest].append(connection)
         count += 1
         if task == nil {
-            let step = TimeAmount.nanoseconds(max(1, interval.nanoseconds / Int64(slotCount)))
-            // The task holds the timer until it is cancelled, which `remove` does when the last
-            // connection leaves.
-            let timer = NIOLoopBound(self, eventLoop: reactor.eventLoop)
-            task = reactor.eventLoop.scheduleRepeatedTask(initialDelay: step, delay: step) { _ in
-                timer.value.fire()
-            }
+            step = TimeAmount.nanoseconds(max(1, interval.nanoseconds / Int64(slotCount)))
+            schedule(at: reactor.eventLoop.now + step)
+        }
+    }
+
+    /// Schedules the next firing at a fixed rate: each deadline is the previous one plus a
+    /// step, so the time a firing takes does not stretch the interval. A timer that has fallen
+    /// more than one step behind (an overloaded loop) goes on from now rather than trying to
+    /// make up every missed step.
+    private func schedule(at deadline: NIODeadline) {
+        let timer = NIOLoopBound(self, eventLoop: reactor.eventLoop)
+        task = reactor.eventLoop.scheduleTask(deadline: deadline) {
+            let timer = timer.value
+            timer.fire()
+            guard timer.task != nil else { return }
+            var next = deadline + timer.step
+            let now = timer.reactor.eventLoop.now
+            if next + timer.step < now { next = now }
+            timer.schedule(at: next)
         }
     }
 
@@ -365,7 +378,7 @@ final class IntervalTimer {
     func fire() {
         let slot = nextSlot
         nextSlot = (nextSlot + 1) % slotCount
-        let now = NIODeadline.now()
+        let now = reactor.eventLoop.now
         // Backwards, so that a connection retired during its visit (swapped out with the last
         // one, already visited) neither skips nor repeats another.
         var index = slots[slot].count - 1

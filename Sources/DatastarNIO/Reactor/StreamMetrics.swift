@@ -21,6 +21,7 @@ struct StreamMetrics: Sendable {
     }
 
     func retired(_ reason: StreamEndReason) {
-        Counter(label: "datastar_streams_retired", dimensions: [("reactor", name), ("reason", reason.label)]).increment()
+        Counter(label: "datastar_streams_retired", dimensions: [("reactor", name), ("reason", reason.label)])
+            .increment()
     }
 }
