@@ -37,28 +37,34 @@ public struct DatastarResponse: ResponseGenerator {
         let keepAlive = self.keepAlive
         let logger = context.logger
         let channel = (context as? any DatastarRequestContext)?.channel
-        return Response(
-            status: .ok,
-            headers: .datastar(isHTTP1: context.isHTTP1),
-            body: ResponseBody { writer in
-                let stop = ServerSentEventStream.StopSignal()
-                await withGracefulShutdownHandler {
-                    await ServerSentEventStream.relay(
-                        body,
-                        allocator: channel?.allocator ?? ByteBufferAllocator(),
-                        logger: logger,
-                        keepAlive: keepAlive,
-                        closeFuture: channel?.closeFuture,
-                        stop: stop
-                    ) {
-                        try await writer.write($0)
-                    }
-                } onGracefulShutdown: {
-                    stop.stop()
+        return .datastar(context) { writer in
+            let stop = ServerSentEventStream.StopSignal()
+            await withGracefulShutdownHandler {
+                await ServerSentEventStream.relay(
+                    body,
+                    allocator: channel?.allocator ?? ByteBufferAllocator(),
+                    logger: logger,
+                    keepAlive: keepAlive,
+                    closeFuture: channel?.closeFuture,
+                    stop: stop
+                ) {
+                    try await writer.write($0)
                 }
-                try await writer.finish(nil)
+            } onGracefulShutdown: {
+                stop.stop()
             }
-        )
+            try await writer.finish(nil)
+        }
+    }
+}
+
+extension Response {
+    /// A 200 response with the Datastar headers and a streamed body.
+    static func datastar(
+        _ context: some RequestContext,
+        body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void
+    ) -> Response {
+        Response(status: .ok, headers: .datastar(isHTTP1: context.isHTTP1), body: ResponseBody(body))
     }
 }
 

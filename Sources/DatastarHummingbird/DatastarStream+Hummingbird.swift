@@ -31,28 +31,24 @@ extension DatastarStream: ResponseGenerator {
         let reactor = self.reactor ?? .shared
         let lastEventID = request.lastEventID
         let logger = context.logger
-        return Response(
-            status: .ok,
-            headers: .datastar(isHTTP1: context.isHTTP1),
-            body: ResponseBody { writer in
-                let id = reactor.makeConnectionID()
-                await withGracefulShutdownHandler {
-                    await withCheckedContinuation { done in
-                        reactor.register(
-                            stream,
-                            id: id,
-                            transport: HummingbirdTransport(channel: channel, done: done),
-                            lastEventID: lastEventID,
-                            logger: logger
-                        )
-                    }
-                } onGracefulShutdown: {
-                    reactor.close(id: id, on: channel.eventLoop, reason: .serverShutdown)
+        return .datastar(context) { writer in
+            let id = reactor.makeConnectionID()
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { done in
+                    reactor.register(
+                        stream,
+                        id: id,
+                        transport: HummingbirdTransport(channel: channel, done: done),
+                        lastEventID: lastEventID,
+                        logger: logger
+                    )
                 }
-                // The channel may be gone already; then there is nothing left to finish.
-                try? await writer.finish(nil)
+            } onGracefulShutdown: {
+                reactor.close(id: id, on: channel.eventLoop, reason: .serverShutdown)
             }
-        )
+            // The channel may be gone already; then there is nothing left to finish.
+            try? await writer.finish(nil)
+        }
     }
 }
 
@@ -66,18 +62,14 @@ extension DatastarPoll: ResponseGenerator {
         let poll = self
         let lastEventID = request.lastEventID
         let logger = context.logger
-        return Response(
-            status: .ok,
-            headers: .datastar(isHTTP1: context.isHTTP1),
-            body: ResponseBody { writer in
-                do {
-                    try await writer.write(poll.render(on: channel.eventLoop, lastEventID: lastEventID).get())
-                } catch {
-                    logger.error("Datastar poll updater threw", metadata: ["error": "\(error)"])
-                }
-                try await writer.finish(nil)
+        return .datastar(context) { writer in
+            do {
+                try await writer.write(poll.render(on: channel.eventLoop, lastEventID: lastEventID).get())
+            } catch {
+                logger.error("Datastar poll updater threw", metadata: ["error": "\(error)"])
             }
-        )
+            try await writer.finish(nil)
+        }
     }
 }
 
