@@ -1,4 +1,5 @@
 public import Datastar
+import Logging
 public import NIOCore
 
 /// One Datastar stream's connection, as its updater and hooks see it.
@@ -31,12 +32,15 @@ public final class DatastarConnection {
     var writesInFlight = 0
     let stream: DatastarStream?
     let transport: (any ReactorTransport)?
+    /// Where the connection's retirement is logged; `nil` for the reactor's logger.
+    let logger: Logger?
     /// Where the connection sits in its interval timer.
     var slot = 0
     var indexInSlot = 0
 
-    init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?) {
+    init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?, logger: Logger) {
         self.id = id
+        self.logger = logger
         self.eventLoop = transport.eventLoop
         self.lastEventID = lastEventID
         self.stream = stream
@@ -48,6 +52,7 @@ public final class DatastarConnection {
     /// A connection that only collects what is sent, for one-shot responses.
     init(detachedOn eventLoop: any EventLoop, lastEventID: String?) {
         self.id = 0
+        self.logger = nil
         self.eventLoop = eventLoop
         self.lastEventID = lastEventID
         self.stream = nil

@@ -64,21 +64,24 @@ public final class DatastarReactor: Sendable {
         lastEventID: String? = nil,
         logger: Logger? = nil
     ) {
-        let id = id ?? makeConnectionID()
+        let connectionID = id ?? makeConnectionID()
         let eventLoop = transport.eventLoop
         let logger = logger ?? self.logger
-        if eventLoop.inEventLoop {
-            loopReactor(on: eventLoop).add(
-                DatastarConnection(id: id, stream: stream, transport: transport, lastEventID: lastEventID),
-                logger: logger
-            )
-        } else {
-            eventLoop.execute {
-                self.loopReactor(on: eventLoop).add(
-                    DatastarConnection(id: id, stream: stream, transport: transport, lastEventID: lastEventID),
+        let add: @Sendable () -> Void = {
+            self.loopReactor(on: eventLoop).add(
+                DatastarConnection(
+                    id: connectionID,
+                    stream: stream,
+                    transport: transport,
+                    lastEventID: lastEventID,
                     logger: logger
                 )
-            }
+            )
+        }
+        if eventLoop.inEventLoop {
+            add()
+        } else {
+            eventLoop.execute(add)
         }
     }
 
@@ -115,22 +118,21 @@ public final class DatastarReactor: Sendable {
         _ = asyncStreams.withLockedValue { $0.removeValue(forKey: token) }
     }
 
-    /// The number of open streams on each event loop; one hop per loop.
+    /// The number of open streams, over all event loops; one hop per loop.
     public func openStreams() async -> Int {
-        let reactors = loops.withLockedValue { Array($0.values) }
-        var total = 0
-        for reactor in reactors {
-            total += (try? await reactor.eventLoop.submit { reactor.value.connections.count }.get()) ?? 0
-        }
-        return total
+        await sumOverLoops { $0.connections.count }
     }
 
-    /// The number of repeating timers running on each event loop; one hop per loop.
+    /// The number of repeating timers running, over all event loops; one hop per loop.
     public func activeTimers() async -> Int {
+        await sumOverLoops { $0.activeTimerCount }
+    }
+
+    private func sumOverLoops(_ count: @escaping @Sendable (LoopReactor) -> Int) async -> Int {
         let reactors = loops.withLockedValue { Array($0.values) }
         var total = 0
         for reactor in reactors {
-            total += (try? await reactor.eventLoop.submit { reactor.value.activeTimerCount }.get()) ?? 0
+            total += (try? await reactor.eventLoop.submit { count(reactor.value) }.get()) ?? 0
         }
         return total
     }
@@ -156,7 +158,6 @@ final class LoopReactor {
     unowned let owner: DatastarReactor
     var connections: [UInt64: DatastarConnection] = [:]
     var timers: [Int64: IntervalTimer] = [:]
-    var loggers: [UInt64: Logger] = [:]
     var unreportedEvents = 0
     var unreportedBytes = 0
 
@@ -167,11 +168,10 @@ final class LoopReactor {
 
     var activeTimerCount: Int { timers.values.filter(\.isRunning).count }
 
-    func add(_ connection: DatastarConnection, logger: Logger) {
+    func add(_ connection: DatastarConnection) {
         eventLoop.assertInEventLoop()
         guard let stream = connection.stream, let transport = connection.transport else { return }
         connections[connection.id] = connection
-        loggers[connection.id] = logger
         owner.metrics.open.increment()
         transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
             guard let self, let connection else { return }
@@ -284,8 +284,7 @@ final class LoopReactor {
         if let stream = connection.stream {
             timers[stream.tickInterval.nanoseconds]?.remove(connection)
         }
-        let logger = loggers.removeValue(forKey: connection.id) ?? owner.logger
-        logger.debug(
+        (connection.logger ?? owner.logger).debug(
             "Datastar stream retired",
             metadata: ["datastar.connection": "\(connection.id)", "datastar.reason": "\(reason)"]
         )
