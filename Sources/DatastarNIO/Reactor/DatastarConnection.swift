@@ -21,6 +21,10 @@ public final class DatastarConnection {
     public internal(set) var skippedUpdates = 0
     /// How many events have been sent.
     public internal(set) var eventsSent = 0
+    /// For a stream subscribed to a hub: what the hub replayed when the client connected, so
+    /// that `onConnect` can tell a first visit or a gap (send the full state) from a resumed
+    /// stream. `nil` for streams without hub subscription.
+    public internal(set) var resume: HubResume?
 
     enum State { case connecting, active, retired }
     var state = State.connecting
@@ -37,6 +41,20 @@ public final class DatastarConnection {
     /// Where the connection sits in its interval timer.
     var slot = 0
     var indexInSlot = 0
+    /// The loop's reactor, once the connection is added to it.
+    weak var loopReactor: LoopReactor?
+    /// Bytes handed to the transport whose write has not completed yet.
+    var bytesInFlight = 0
+    /// Whether the connection is counted among its hub topics' subscribers.
+    var subscribed = false
+    /// The sequence number of the last hub message the connection has been given (or that
+    /// was published before it subscribed).
+    var hubSequence: UInt64 = 0
+    /// Where the connection sits in each topic's subscriber list of its loop.
+    var hubPositions: [String: Int] = [:]
+    /// Hub messages held back while earlier writes are still in flight.
+    var heldBack: [HubMessage] = []
+    var heldBackBytes = 0
 
     init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?, logger: Logger) {
         self.id = id

@@ -172,10 +172,16 @@ final class LoopReactor {
         eventLoop.assertInEventLoop()
         guard let stream = connection.stream, let transport = connection.transport else { return }
         connections[connection.id] = connection
+        connection.loopReactor = self
         owner.metrics.open.increment()
         transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
             guard let self, let connection else { return }
             self.retire(connection, .clientGone)
+        }
+        if let subscription = stream.subscription {
+            // Replays what the client missed into its output, before onConnect adds to it.
+            subscription.hub.subscribe(connection, to: subscription.topics)
+            connection.subscribed = true
         }
         if let onConnect = stream.onConnect {
             do {
@@ -243,25 +249,68 @@ final class LoopReactor {
 
     /// Writes and flushes what the connection has collected.
     func flush(_ connection: DatastarConnection) {
-        guard connection.output.readableBytes > 0, let transport = connection.transport,
-            connection.state != .retired
-        else { return }
+        guard connection.output.readableBytes > 0 else { return }
         let events = connection.outputEvents
-        let buffer = connection.takeOutput()
+        write(connection.takeOutput(), events: events, to: connection)
+    }
+
+    /// Writes and flushes one buffer, and follows its write: a failed write retires the
+    /// connection; once every write has completed, what the hub held back is written.
+    func write(_ buffer: ByteBuffer, events: Int, to connection: DatastarConnection) {
+        guard let transport = connection.transport, connection.state != .retired else { return }
+        let size = buffer.readableBytes
         connection.eventsSent += events
         connection.lastWrite = eventLoop.now
         connection.writesInFlight += 1
+        connection.bytesInFlight += size
         unreportedEvents += events
-        unreportedBytes += buffer.readableBytes
+        unreportedBytes += size
         let promise = eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { [weak self, weak connection] result in
             guard let self, let connection else { return }
             connection.writesInFlight -= 1
+            connection.bytesInFlight -= size
             if case .failure(let error) = result {
                 self.retire(connection, .writeFailed("\(error)"))
+            } else if connection.writesInFlight == 0, !connection.heldBack.isEmpty {
+                self.writeHeldBack(connection)
             }
         }
         transport.writeAndFlush(buffer, promise: promise)
+    }
+
+    /// Hands a hub message to a subscriber: written at once when nothing is in flight (the
+    /// message's own buffer, shared by every subscriber), held back otherwise — replacing a
+    /// held-back message with the same coalescing key — and the subscriber is disconnected
+    /// when its backlog passes its limit.
+    func deliver(_ message: HubMessage, to connection: DatastarConnection) {
+        guard connection.state == .active, let limit = connection.stream?.subscription?.backlogLimit else { return }
+        if connection.writesInFlight == 0, connection.heldBack.isEmpty {
+            write(message.payload, events: 1, to: connection)
+            return
+        }
+        if let key = message.coalescingKey,
+            let index = connection.heldBack.firstIndex(where: { $0.coalescingKey == key })
+        {
+            connection.heldBackBytes -= connection.heldBack.remove(at: index).payload.readableBytes
+        }
+        connection.heldBack.append(message)
+        connection.heldBackBytes += message.payload.readableBytes
+        if connection.bytesInFlight + connection.heldBackBytes > limit {
+            retire(connection, .backlogExceeded)
+        }
+    }
+
+    /// Writes what the hub held back for a connection, as one buffer.
+    private func writeHeldBack(_ connection: DatastarConnection) {
+        var combined = ByteBufferAllocator().buffer(capacity: connection.heldBackBytes)
+        for message in connection.heldBack {
+            combined.writeImmutableBuffer(message.payload)
+        }
+        let events = connection.heldBack.count
+        connection.heldBack = []
+        connection.heldBackBytes = 0
+        write(combined, events: events, to: connection)
     }
 
     /// Reports the events and bytes written since the last report to swift-metrics: once per
@@ -284,6 +333,12 @@ final class LoopReactor {
         if let stream = connection.stream {
             timers[stream.tickInterval.nanoseconds]?.remove(connection)
         }
+        if connection.subscribed, let subscription = connection.stream?.subscription {
+            subscription.hub.unsubscribe(connection, from: subscription.topics)
+            connection.subscribed = false
+        }
+        connection.heldBack = []
+        connection.heldBackBytes = 0
         (connection.logger ?? owner.logger).debug(
             "Datastar stream retired",
             metadata: ["datastar.connection": "\(connection.id)", "datastar.reason": "\(reason)"]

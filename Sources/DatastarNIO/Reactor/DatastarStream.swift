@@ -11,19 +11,23 @@ public enum StreamEndReason: Sendable, Hashable, CustomStringConvertible {
     /// The client stopped reading and the socket stayed unwritable for longer than
     /// ``DatastarStream/unwritableTimeout``.
     case unwritableTooLong
+    /// A hub subscriber read too slowly: what it had not read yet, plus what was held back for
+    /// it, passed its ``HubSubscription/backlogLimit``.
+    case backlogExceeded
     /// The server is shutting down.
     case serverShutdown
     /// The app closed the stream with ``DatastarConnection/close()``.
     case closedByApp
 
     /// A short label for logs and metrics: `client_gone`, `write_failed`, `updater_threw`,
-    /// `unwritable`, `shutdown` or `closed_by_app`.
+    /// `unwritable`, `backlog`, `shutdown` or `closed_by_app`.
     public var label: String {
         switch self {
         case .clientGone: return "client_gone"
         case .writeFailed: return "write_failed"
         case .updaterThrew: return "updater_threw"
         case .unwritableTooLong: return "unwritable"
+        case .backlogExceeded: return "backlog"
         case .serverShutdown: return "shutdown"
         case .closedByApp: return "closed_by_app"
         }
@@ -80,6 +84,8 @@ public struct DatastarStream: Sendable {
     /// The reactor that drives the stream; `nil` lets the framework adapter choose (the
     /// application's reactor on Vapor, ``DatastarReactor/shared`` on Hummingbird).
     public var reactor: DatastarReactor?
+    /// The hub topics the stream receives; `nil` for a stream that is not subscribed.
+    public var subscription: HubSubscription?
 
     /// The default keep-alive interval: 15 seconds, well under the idle timeouts of common
     /// proxies.
@@ -122,6 +128,51 @@ public struct DatastarStream: Sendable {
         self.onConnect = onConnect
         self.onDisconnect = onDisconnect
         self.update = nil
+    }
+
+    /// Creates a stream subscribed to hub topics: it receives every message published to them,
+    /// from any process the hub's backplane reaches.
+    ///
+    /// ```swift
+    /// DatastarStream(subscribingTo: ["board"], on: hub) { sse in
+    ///     // A first visit, or the client missed more than the history holds.
+    ///     if sse.resume != .replayed { try sse.send(.patchElements(renderBoard())) }
+    /// }
+    /// ```
+    ///
+    /// `onConnect` runs after the messages the client missed (by its `Last-Event-ID`) were
+    /// queued for it, and can read ``DatastarConnection/resume`` to decide whether to send the
+    /// full state. Set ``interval`` and ``update`` to also run an updater.
+    ///
+    /// - Parameters:
+    ///   - topics: the topics to receive.
+    ///   - hub: the hub to subscribe on.
+    ///   - backlogLimit: the most bytes the subscriber may leave unread (written but not read,
+    ///     plus held back) before it is disconnected; 64 KiB by default. Make it larger than
+    ///     the largest message.
+    ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent.
+    ///   - unwritableTimeout: how long the client may stop reading before it is retired.
+    ///   - reactor: the reactor that drives the stream; `nil` lets the adapter choose.
+    ///   - onConnect: runs once, when the client connects.
+    ///   - onDisconnect: runs exactly once when the stream ends.
+    public init(
+        subscribingTo topics: [String],
+        on hub: DatastarHub,
+        backlogLimit: Int = HubSubscription.defaultBacklogLimit,
+        keepAlive: Duration = DatastarStream.defaultKeepAlive,
+        unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        reactor: DatastarReactor? = nil,
+        onConnect: Updater? = nil,
+        onDisconnect: DisconnectHandler? = nil
+    ) {
+        self.interval = nil
+        self.keepAlive = keepAlive
+        self.unwritableTimeout = unwritableTimeout
+        self.reactor = reactor
+        self.onConnect = onConnect
+        self.onDisconnect = onDisconnect
+        self.update = nil
+        self.subscription = HubSubscription(hub: hub, topics: topics, backlogLimit: backlogLimit)
     }
 
     /// How often the reactor visits a connection of this stream: the update interval, or a
