@@ -12,6 +12,8 @@ import Testing
 final class RecordingTransport: ReactorTransport {
     struct State {
         var written: [String] = []
+        /// Where each written buffer's bytes live: equal for buffers that share storage.
+        var storage: [UInt] = []
         var pending: [EventLoopPromise<Void>] = []
         var holdWrites = false
         var finished = 0
@@ -28,6 +30,20 @@ final class RecordingTransport: ReactorTransport {
 
     func hold() { state.withLockedValue { $0.holdWrites = true } }
 
+    var storage: [UInt] { state.withLockedValue { $0.storage } }
+
+    /// Lets the held writes complete, and the next ones complete at once.
+    func release() {
+        let pending = state.withLockedValue { state in
+            defer {
+                state.pending.removeAll()
+                state.holdWrites = false
+            }
+            return state.pending
+        }
+        for promise in pending { promise.succeed() }
+    }
+
     func failPending(_ error: any Error) {
         let pending = state.withLockedValue { state in
             defer { state.pending.removeAll() }
@@ -43,6 +59,7 @@ final class RecordingTransport: ReactorTransport {
         }
         let held = state.withLockedValue { state in
             state.written.append(String(buffer: buffer))
+            state.storage.append(buffer.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) })
             if state.holdWrites, let promise { state.pending.append(promise) }
             return state.holdWrites
         }

@@ -1,5 +1,6 @@
 public import Datastar
 public import Logging
+import CoreMetrics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -31,6 +32,10 @@ import NIOCore
 ///   plus bytes held back for it) is bounded by its ``HubSubscription/backlogLimit``; the
 ///   topic's ``SlowClientPolicy`` says what is held back. A stalled client never delays the
 ///   others.
+/// - **Metrics.** `datastar_hub_messages` counts messages delivered in this process (published
+///   here or received from the backplane) and `datastar_hub_loop_tasks` the tasks that carried
+///   them to event loops; both with the dimension `hub`. Writes to subscribers are counted by
+///   the reactor's metrics.
 /// - **Resume.** Each topic keeps a bounded history. A client that reconnects with
 ///   `Last-Event-ID` gets exactly the messages published after that id, in order; when they are
 ///   no longer all in the history, its `onConnect` is told (``HubResume/gap``).
@@ -47,6 +52,8 @@ public final class DatastarHub: Sendable {
 
     let logger: Logger
     let defaultOptions: HubTopicOptions
+    private let messagesCounter: Counter
+    private let loopTasksCounter: Counter
     private let state: NIOLockedValueBox<HubState>
 
     /// Creates a hub.
@@ -70,6 +77,8 @@ public final class DatastarHub: Sendable {
         self.defaultOptions = defaultTopicOptions
         self.logger = logger
         self.state = NIOLockedValueBox(HubState())
+        self.messagesCounter = Counter(label: "datastar_hub_messages", dimensions: [("hub", name)])
+        self.loopTasksCounter = Counter(label: "datastar_hub_loop_tasks", dimensions: [("hub", name)])
         backplane.attach(origin: origin) { [weak self] message in
             self?.deliver(message)
         }
@@ -148,6 +157,8 @@ public final class DatastarHub: Sendable {
             }
             return wake
         }
+        messagesCounter.increment()
+        if !loopsToWake.isEmpty { loopTasksCounter.increment(by: Int64(loopsToWake.count)) }
         for (eventLoop, loopHub) in loopsToWake {
             let key = ObjectIdentifier(eventLoop)
             eventLoop.execute {

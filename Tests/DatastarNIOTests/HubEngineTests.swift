@@ -1,0 +1,334 @@
+import Datastar
+import DatastarNIO
+import MetricsTestKit
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Testing
+
+/// A backplane that records what the hub hands it and lets the test deliver messages "from
+/// another process".
+final class RecordingBackplane: DatastarBackplane {
+    let published = NIOLockedValueBox<[HubMessage]>([])
+    let deliver = NIOLockedValueBox<(@Sendable (HubMessage) -> Void)?>(nil)
+    let origin = NIOLockedValueBox<String?>(nil)
+
+    func attach(origin: String, deliver: @escaping @Sendable (HubMessage) -> Void) {
+        self.origin.withLockedValue { $0 = origin }
+        self.deliver.withLockedValue { $0 = deliver }
+    }
+
+    func publish(_ message: HubMessage) {
+        published.withLockedValue { $0.append(message) }
+    }
+
+    func receive(_ message: HubMessage) {
+        deliver.withLockedValue { $0 }?(message)
+    }
+}
+
+@Suite("Hub engine, on testing event loops with virtual time")
+struct HubEngineTests {
+    let loopA = NIOAsyncTestingEventLoop()
+    let loopB = NIOAsyncTestingEventLoop()
+
+    init() {
+        // Metrics must be bootstrapped before a hub makes its counters.
+        _ = testMetrics
+    }
+
+    static func signal(_ n: Int, id: String? = nil) -> DatastarEvent {
+        .patchSignals(#"{"n":\#(n)}"#, eventId: id)
+    }
+
+    static func encoded(_ events: [DatastarEvent]) -> String {
+        var buffer = ByteBuffer()
+        for event in events { try! event.encode(into: &buffer) }
+        return String(buffer: buffer)
+    }
+
+    /// Subscribes one recording transport per loop entry; returns them once they are added.
+    func subscribe(
+        _ hub: DatastarHub,
+        reactor: DatastarReactor,
+        topics: [String] = ["t"],
+        loops: [NIOAsyncTestingEventLoop],
+        backlogLimit: Int = HubSubscription.defaultBacklogLimit,
+        lastEventID: String? = nil,
+        disconnects: NIOLockedValueBox<[StreamEndReason]>? = nil,
+        onConnect: DatastarStream.Updater? = nil
+    ) async -> [RecordingTransport] {
+        let transports = loops.map { RecordingTransport(loop: $0) }
+        for transport in transports {
+            reactor.register(
+                DatastarStream(
+                    subscribingTo: topics,
+                    on: hub,
+                    backlogLimit: backlogLimit,
+                    reactor: reactor,
+                    onConnect: onConnect,
+                    onDisconnect: { _, reason in disconnects?.withLockedValue { $0.append(reason) } }
+                ),
+                transport: transport,
+                lastEventID: lastEventID
+            )
+        }
+        await runLoops()
+        return transports
+    }
+
+    func runLoops() async {
+        await loopA.run()
+        await loopB.run()
+    }
+
+    @Test("a publish is encoded once and reaches every subscriber with one task per event loop")
+    func encodeOnceOneHopPerLoop() async throws {
+        let hub = DatastarHub(name: "encodeOnce")
+        let reactor = DatastarReactor(name: "encodeOnce")
+        let transports = await subscribe(hub, reactor: reactor, loops: [loopA, loopA, loopA, loopB, loopB, loopB])
+        #expect(hub.subscriberCount(of: "t") == 6)
+        try hub.publish(Self.signal(1), to: "t")
+        await runLoops()
+        let expected = Self.encoded([Self.signal(1)])
+        #expect(transports.allSatisfy { $0.written == [expected] })
+        // Every subscriber was written the same buffer: one encoding, shared storage.
+        #expect(Set(transports.flatMap(\.storage)).count == 1)
+        let tasks = { testMetrics.counterTotal(label: "datastar_hub_loop_tasks", dimensions: [("hub", "encodeOnce")]) }
+        #expect(tasks() == 2)
+
+        // Five publishes: at most one task per loop each (fewer when a loop's task carries
+        // several), never one per subscriber; messages in order.
+        for n in 2...6 { try hub.publish(Self.signal(n), to: "t") }
+        await runLoops()
+        #expect((4...12).contains(tasks()))
+        let all = [expected] + (2...6).map { Self.encoded([Self.signal($0)]) }
+        #expect(transports.allSatisfy { $0.written == all })
+        #expect(
+            testMetrics.counterTotal(label: "datastar_hub_messages", dimensions: [("hub", "encodeOnce")]) == 6
+        )
+        await reactor.shutdown()
+        #expect(hub.subscriberCount(of: "t") == 0)
+    }
+
+    @Test("a topic without subscribers on a loop costs that loop nothing; other topics are not delivered")
+    func topicsAreSeparate() async throws {
+        let hub = DatastarHub(name: "topics")
+        let reactor = DatastarReactor(name: "topics")
+        let onA = await subscribe(hub, reactor: reactor, topics: ["a"], loops: [loopA])
+        let onB = await subscribe(hub, reactor: reactor, topics: ["b", "b"], loops: [loopB])
+        let both = await subscribe(hub, reactor: reactor, topics: ["a", "b"], loops: [loopA])
+        let tasks = { testMetrics.counterTotal(label: "datastar_hub_loop_tasks", dimensions: [("hub", "topics")]) }
+        try hub.publish(Self.signal(1), to: "a")
+        await runLoops()
+        #expect(tasks() == 1)
+        try hub.publish(Self.signal(2), to: "b")
+        await runLoops()
+        #expect(tasks() == 3)
+        try hub.publish(Self.signal(3), to: "c")
+        await runLoops()
+        #expect(tasks() == 3)
+        #expect(onA[0].written == [Self.encoded([Self.signal(1)])])
+        // Subscribed twice to "b": still delivered once.
+        #expect(onB[0].written == [Self.encoded([Self.signal(2)])])
+        #expect(both[0].written == [Self.signal(1), Self.signal(2)].map { Self.encoded([$0]) })
+        await reactor.shutdown()
+    }
+
+    @Test("resume: a client that comes back with Last-Event-ID gets exactly what it missed, in order")
+    func resumeReplays() async throws {
+        let hub = DatastarHub(name: "resume")
+        let reactor = DatastarReactor(name: "resume")
+        for n in 1...10 { try hub.publish(Self.signal(n, id: "e\(n)"), to: "t") }
+        try hub.publish(Self.signal(99), to: "other")
+        let seen = NIOLockedValueBox<HubResume?>(nil)
+        let transports = await subscribe(hub, reactor: reactor, topics: ["t", "other"], loops: [loopA], lastEventID: "e5")
+        { connection in
+            seen.withLockedValue { $0 = connection.resume }
+        }
+        #expect(seen.withLockedValue { $0 } == .replayed(6))
+        let replay = (6...10).map { Self.signal($0, id: "e\($0)") } + [Self.signal(99)]
+        #expect(transports[0].written == [Self.encoded(replay)])
+        // Live messages follow, without duplicates.
+        try hub.publish(Self.signal(11, id: "e11"), to: "t")
+        await runLoops()
+        #expect(transports[0].written.last == Self.encoded([Self.signal(11, id: "e11")]))
+        #expect(transports[0].written.count == 2)
+        await reactor.shutdown()
+    }
+
+    @Test("resume: a gap older than the history, or an unknown id, is told to onConnect")
+    func resumeGap() async throws {
+        let hub = DatastarHub(name: "gap")
+        hub.configure("t", HubTopicOptions(historyCount: 3))
+        let reactor = DatastarReactor(name: "gap")
+        for n in 1...10 { try hub.publish(Self.signal(n, id: "e\(n)"), to: "t") }
+        #expect(hub.historyCount(of: "t") == 3)
+        let seen = NIOLockedValueBox<[HubResume?]>([])
+        let full = DatastarEvent.patchElements(#"<div id="board">full</div>"#)
+        let onConnect: DatastarStream.Updater = { connection in
+            seen.withLockedValue { $0.append(connection.resume) }
+            if case .replayed = connection.resume { return }
+            try connection.send(full)
+        }
+        let gap = await subscribe(hub, reactor: reactor, loops: [loopA], lastEventID: "e5", onConnect: onConnect)
+        let unknown = await subscribe(hub, reactor: reactor, loops: [loopA], lastEventID: "nope", onConnect: onConnect)
+        let fresh = await subscribe(hub, reactor: reactor, loops: [loopA], onConnect: onConnect)
+        let inHistory = await subscribe(hub, reactor: reactor, loops: [loopA], lastEventID: "e8", onConnect: onConnect)
+        #expect(seen.withLockedValue { $0 } == [.gap, .gap, .fresh, .replayed(2)])
+        #expect(gap[0].written == [Self.encoded([full])])
+        #expect(unknown[0].written == [Self.encoded([full])])
+        #expect(fresh[0].written == [Self.encoded([full])])
+        #expect(
+            inHistory[0].written == [Self.encoded([Self.signal(9, id: "e9"), Self.signal(10, id: "e10")])]
+        )
+        await reactor.shutdown()
+    }
+
+    @Test("history is bounded by bytes as well as by count")
+    func historyBytes() async throws {
+        let hub = DatastarHub(name: "historyBytes")
+        let size = Self.encoded([Self.signal(1)]).utf8.count
+        hub.configure("t", HubTopicOptions(historyCount: 100, historyBytes: size * 4))
+        for n in 1...9 { try hub.publish(Self.signal(n), to: "t") }
+        #expect(hub.historyCount(of: "t") == 4)
+    }
+
+    @Test("a subscriber whose backlog passes its limit is disconnected; the others receive everything")
+    func backlogDisconnect() async throws {
+        let hub = DatastarHub(name: "backlog")
+        let reactor = DatastarReactor(name: "backlog")
+        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let slow = await subscribe(hub, reactor: reactor, loops: [loopA], backlogLimit: 1000, disconnects: disconnects)
+        let healthy = await subscribe(hub, reactor: reactor, loops: [loopA, loopB], backlogLimit: 1000)
+        slow[0].hold()
+        let event = DatastarEvent.patchSignals(#"{"pad":"\#(String(repeating: "x", count: 160))"}"#)
+        let size = Self.encoded([event]).utf8.count
+        var published = 0
+        while published * size <= 1000 + size {
+            try hub.publish(event, to: "t")
+            published += 1
+            await runLoops()
+        }
+        #expect(disconnects.withLockedValue { $0 } == [.backlogExceeded])
+        #expect(slow[0].written.count == 1)
+        #expect(slow[0].finished == 1)
+        #expect(healthy.allSatisfy { $0.written.count == published })
+        #expect(hub.subscriberCount(of: "t") == 2)
+        await reactor.shutdown()
+    }
+
+    @Test("a slow subscriber catches up with everything held back, in one write, once it reads again")
+    func heldBackThenWritten() async throws {
+        let hub = DatastarHub(name: "heldBack")
+        let reactor = DatastarReactor(name: "heldBack")
+        let slow = await subscribe(hub, reactor: reactor, loops: [loopA])
+        slow[0].hold()
+        for n in 1...4 { try hub.publish(Self.signal(n), to: "t") }
+        await runLoops()
+        #expect(slow[0].written == [Self.encoded([Self.signal(1)])])
+        slow[0].release()
+        await runLoops()
+        #expect(slow[0].written == [Self.encoded([Self.signal(1)]), Self.encoded((2...4).map { Self.signal($0) })])
+        await reactor.shutdown()
+    }
+
+    @Test("coalesce: a newer patch of the same signals or selector replaces one held back")
+    func coalesce() async throws {
+        let hub = DatastarHub(name: "coalesce")
+        hub.configure("t", HubTopicOptions(policy: .coalesce))
+        let reactor = DatastarReactor(name: "coalesce")
+        let slow = await subscribe(hub, reactor: reactor, loops: [loopA])
+        slow[0].hold()
+        let x: (Int) -> DatastarEvent = { .patchSignals(#"{"x":\#($0)}"#) }
+        let board: (String) -> DatastarEvent = { .patchElements(#"<div id="board">\#($0)</div>"#) }
+        let events: [DatastarEvent] = [
+            x(1), x(2), board("a"), .patchSignals(#"{"y":1}"#), x(3), board("b"),
+            .patchElements("<li>1</li>", selector: "#list", mode: .append),
+            .patchElements("<li>2</li>", selector: "#list", mode: .append),
+        ]
+        for event in events { try hub.publish(event, to: "t") }
+        await runLoops()
+        slow[0].release()
+        await runLoops()
+        let expected: [DatastarEvent] = [
+            .patchSignals(#"{"y":1}"#), x(3), board("b"),
+            .patchElements("<li>1</li>", selector: "#list", mode: .append),
+            .patchElements("<li>2</li>", selector: "#list", mode: .append),
+        ]
+        #expect(slow[0].written == [Self.encoded([x(1)]), Self.encoded(expected)])
+        await reactor.shutdown()
+    }
+
+    @Test("the backplane gets every local publish with the hub's origin; its messages reach local subscribers")
+    func backplane() async throws {
+        let backplane = RecordingBackplane()
+        let hub = DatastarHub(name: "backplane", backplane: backplane)
+        #expect(backplane.origin.withLockedValue { $0 } == hub.origin)
+        let reactor = DatastarReactor(name: "backplane")
+        let transports = await subscribe(hub, reactor: reactor, loops: [loopA, loopB])
+        try hub.publish(Self.signal(1, id: "local"), to: "t")
+        let published = backplane.published.withLockedValue { $0 }
+        #expect(published.count == 1)
+        #expect(published.first?.origin == hub.origin)
+        #expect(published.first?.eventID == "local")
+        #expect(published.first.map { String(buffer: $0.payload) } == Self.encoded([Self.signal(1, id: "local")]))
+        var remote = ByteBuffer()
+        try Self.signal(2, id: "remote").encode(into: &remote)
+        backplane.receive(HubMessage(topic: "t", payload: remote, eventID: "remote", coalescingKey: nil, origin: "other"))
+        await runLoops()
+        let expected = [Self.signal(1, id: "local"), Self.signal(2, id: "remote")].map { Self.encoded([$0]) }
+        #expect(transports.allSatisfy { $0.written == expected })
+        // Remote messages are in the history too: a client can resume from them.
+        let resumed = await subscribe(hub, reactor: reactor, loops: [loopA], lastEventID: "local")
+        #expect(resumed[0].written == [Self.encoded([Self.signal(2, id: "remote")])])
+        await reactor.shutdown()
+    }
+
+    @Test("an event that cannot be encoded is refused with a typed error, and nothing is published")
+    func badEvent() async throws {
+        let backplane = RecordingBackplane()
+        let hub = DatastarHub(name: "badEvent", backplane: backplane)
+        #expect(throws: DatastarError.self) {
+            try hub.publish(.patchSignals("{}", eventId: "bad\nid"), to: "t")
+        }
+        #expect(backplane.published.withLockedValue { $0 }.isEmpty)
+        #expect(hub.historyCount(of: "t") == 0)
+    }
+}
+
+@Suite("Replacement keys")
+struct ReplacementKeyTests {
+    @Test("elements in replacing modes share a key by selector or first element id")
+    func elements() {
+        let a = DatastarEvent.patchElements(#"<div id="x">1</div>"#)
+        let b = DatastarEvent.patchElements(#"<div class='c' id='x'>2</div>"#)
+        #expect(a.replacementKey != nil)
+        #expect(a.replacementKey == b.replacementKey)
+        #expect(a.replacementKey != DatastarEvent.patchElements(#"<div id="y">1</div>"#).replacementKey)
+        #expect(DatastarEvent.patchElements("<div>no id</div>").replacementKey == nil)
+        let inner1 = DatastarEvent.patchElements("1", selector: "#s", mode: .inner)
+        let inner2 = DatastarEvent.patchElements("2", selector: "#s", mode: .inner)
+        #expect(inner1.replacementKey == inner2.replacementKey)
+        #expect(inner1.replacementKey != DatastarEvent.patchElements("1", selector: "#s").replacementKey)
+        #expect(DatastarEvent.patchElements("1", selector: "#s", mode: .append).replacementKey == nil)
+        #expect(DatastarEvent.removeElements("#s").replacementKey == nil)
+    }
+
+    @Test("signal patches share a key when they set the same top-level signals")
+    func signals() {
+        let a = DatastarEvent.patchSignals(#"{"a":1,"b":{"c":2}}"#)
+        let b = DatastarEvent.patchSignals(#"{"b":3,"a":4}"#)
+        #expect(a.replacementKey != nil)
+        #expect(a.replacementKey == b.replacementKey)
+        #expect(a.replacementKey != DatastarEvent.patchSignals(#"{"a":1}"#).replacementKey)
+        #expect(a.replacementKey != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#, onlyIfMissing: true).replacementKey)
+        #expect(DatastarEvent.patchSignals("[1]").replacementKey == nil)
+        #expect(DatastarEvent.patchSignals("{}").replacementKey == nil)
+        // A key cannot run into the next one.
+        #expect(
+            DatastarEvent.patchSignals(#"{"a,b":1}"#).replacementKey
+                != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#).replacementKey
+        )
+    }
+}
