@@ -11,6 +11,7 @@ import Vapor
 struct ReactorRoutes: Sendable {
     let reactor: DatastarReactor
     let probe: Probe
+    let hub: DatastarHub
 
     /// `onDisconnect` for every test stream: reports `disconnect <reason>`.
     var reportDisconnect: DatastarStream.DisconnectHandler {
@@ -85,7 +86,49 @@ struct ReactorRoutes: Sendable {
         }
     }
 
+    /// A hub subscription to `topic`; `onConnect` sends `{"resume":"<how>"}` after what was
+    /// replayed.
+    func subscription(topic: String, limit: Int?) -> DatastarStream {
+        DatastarStream(
+            subscribingTo: [topic],
+            on: hub,
+            backlogLimit: limit ?? HubSubscription.defaultBacklogLimit,
+            reactor: reactor,
+            onConnect: { sse in
+                let resume: String
+                switch sse.resume {
+                case .replayed(let count): resume = "replayed:\(count)"
+                case .gap: resume = "gap"
+                case .fresh, nil: resume = "fresh"
+                }
+                try sse.send(.patchSignals(#"{"resume":"\#(resume)"}"#))
+            },
+            onDisconnect: reportDisconnect
+        )
+    }
+
+    /// Publishes `{"n":<n>,"pad":"x…"}` (with `pad` bytes of padding) to `topic`, with the
+    /// event id `id` if given.
+    func publish(topic: String, n: Int, id: String?, pad: Int) throws {
+        let padding = String(repeating: "x", count: max(0, pad))
+        try hub.publish(.patchSignals(#"{"n":\#(n),"pad":"\#(padding)"}"#, eventId: id), to: topic)
+    }
+
     func register(on router: Hummingbird.Router<BasicDatastarRequestContext>) {
+        router.get("/hub/sub") { request, _ in
+            let query = request.uri.queryParameters
+            return subscription(topic: query.get("topic") ?? "t", limit: query.get("limit", as: Int.self))
+        }
+        router.post("/hub/publish") { request, _ in
+            let query = request.uri.queryParameters
+            try publish(
+                topic: query.get("topic") ?? "t",
+                n: query.get("n", as: Int.self) ?? 0,
+                id: query.get("id"),
+                pad: query.get("pad", as: Int.self) ?? 0
+            )
+            return HTTPResponse.Status.noContent
+        }
         router.get("/reactor") { request, _ in counter(hz: request.uri.queryParameters.get("hz", as: Int.self) ?? 10) }
         router.get("/poll") { _, _ in DatastarPoll(counter(hz: 10)) }
         router.get("/quiet") { request, _ in
@@ -104,6 +147,18 @@ struct ReactorRoutes: Sendable {
     }
 
     func register(on app: Vapor.Application) {
+        app.get("hub", "sub") { request in
+            subscription(topic: request.query["topic"] ?? "t", limit: request.query["limit"])
+        }
+        app.post("hub", "publish") { request in
+            try publish(
+                topic: request.query["topic"] ?? "t",
+                n: request.query["n"] ?? 0,
+                id: request.query["id"],
+                pad: request.query["pad"] ?? 0
+            )
+            return HTTPStatus.noContent
+        }
         app.get("reactor") { request in counter(hz: request.query["hz"] ?? 10) }
         app.get("poll") { _ in DatastarPoll(counter(hz: 10)) }
         app.get("quiet") { request in quiet(keepAlive: request.query["ka"] ?? 200) }

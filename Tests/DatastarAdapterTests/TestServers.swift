@@ -106,17 +106,21 @@ final class TestServer: Sendable {
     let port: Int
     /// The reactor that drives this server's reactor streams.
     let reactor: DatastarReactor
+    /// The hub of the server's `/hub/...` routes.
+    let hub: DatastarHub
     private let stopAction: @Sendable () async throws -> Void
 
     private init(
         framework: Framework,
         port: Int,
         reactor: DatastarReactor,
+        hub: DatastarHub,
         stop: @escaping @Sendable () async throws -> Void
     ) {
         self.framework = framework
         self.port = port
         self.reactor = reactor
+        self.hub = hub
         self.stopAction = stop
     }
 
@@ -129,20 +133,26 @@ final class TestServer: Sendable {
         gate: Gate = Gate(),
         probe: Probe = Probe(),
         vaporCompression: Bool = false,
+        hub: DatastarHub = DatastarHub(),
         group: (any EventLoopGroup)? = nil
     ) async throws -> TestServer {
         let group = group ?? MultiThreadedEventLoopGroup.singleton
         switch framework {
-        case .hummingbird: return try await startHummingbird(gate: gate, probe: probe, group: group)
-        case .vapor: return try await startVapor(gate: gate, probe: probe, compression: vaporCompression, group: group)
+        case .hummingbird: return try await startHummingbird(gate: gate, probe: probe, hub: hub, group: group)
+        case .vapor:
+            return try await startVapor(gate: gate, probe: probe, compression: vaporCompression, hub: hub, group: group)
         }
     }
 
-    private static func startHummingbird(gate: Gate, probe: Probe, group: any EventLoopGroup) async throws -> TestServer
-    {
+    private static func startHummingbird(
+        gate: Gate,
+        probe: Probe,
+        hub: DatastarHub,
+        group: any EventLoopGroup
+    ) async throws -> TestServer {
         let reactor = DatastarReactor()
         let router = HummingbirdConformance.router()
-        ReactorRoutes(reactor: reactor, probe: probe).register(on: router)
+        ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
         router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
         router.get("/until-gone") { _, _ in DatastarResponse(TestRoutes.untilGone(probe)) }
         router.datastar(.post, "/greet", signals: Greeting.self, use: TestRoutes.greet)
@@ -164,7 +174,7 @@ final class TestServer: Sendable {
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return TestServer(framework: .hummingbird, port: port, reactor: reactor) {
+        return TestServer(framework: .hummingbird, port: port, reactor: reactor, hub: hub) {
             await group.triggerGracefulShutdown()
             try await task.value
         }
@@ -174,11 +184,12 @@ final class TestServer: Sendable {
         gate: Gate,
         probe: Probe,
         compression: Bool,
+        hub: DatastarHub,
         group: any EventLoopGroup
     ) async throws -> TestServer {
         let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]), .shared(group))
         app.servers.use(.datastar)
-        ReactorRoutes(reactor: app.datastar.reactor, probe: probe).register(on: app)
+        ReactorRoutes(reactor: app.datastar.reactor, probe: probe, hub: hub).register(on: app)
         app.logger.logLevel = .warning
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
@@ -194,7 +205,7 @@ final class TestServer: Sendable {
             try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
         }
         let port = try await VaporConformance.start(app)
-        return TestServer(framework: .vapor, port: port, reactor: app.datastar.reactor) {
+        return TestServer(framework: .vapor, port: port, reactor: app.datastar.reactor, hub: hub) {
             try await VaporConformance.stop(app)
         }
     }
@@ -206,6 +217,7 @@ func withServer(
     gate: Gate = Gate(),
     probe: Probe = Probe(),
     vaporCompression: Bool = false,
+    hub: DatastarHub = DatastarHub(),
     group: (any EventLoopGroup)? = nil,
     _ body: (TestServer) async throws -> Void
 ) async throws {
@@ -214,6 +226,7 @@ func withServer(
         gate: gate,
         probe: probe,
         vaporCompression: vaporCompression,
+        hub: hub,
         group: group
     )
     do {

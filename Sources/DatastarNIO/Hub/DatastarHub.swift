@@ -184,7 +184,8 @@ public final class DatastarHub: Sendable {
                 (replay, resume) = state.missed(after: lastEventID, in: topics)
             }
             for topic in Set(topics) {
-                state.topics[topic, default: TopicState(options: defaultOptions)].subscribersPerLoop[key, default: 0] += 1
+                state.topics[topic, default: TopicState(options: defaultOptions)].subscribersPerLoop[key, default: 0] +=
+                    1
             }
             return (state.sequence, replay, resume, mailbox.loopHub)
         }

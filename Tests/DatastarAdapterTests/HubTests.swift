@@ -1,0 +1,182 @@
+import AsyncHTTPClient
+import Datastar
+import DatastarNIO
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+/// The signals event the test routes publish.
+func published(_ n: Int, pad: Int = 0, id: String? = nil) -> String {
+    let idLine = id.map { "id: \($0)\n" } ?? ""
+    let padding = String(repeating: "x", count: pad)
+    return "event: datastar-patch-signals\n\(idLine)data: signals {\"n\":\(n),\"pad\":\"\(padding)\"}"
+}
+
+/// POSTs `/hub/publish` and expects 204.
+func publishOverHTTP(_ base: String, topic: String = "t", n: Int, id: String? = nil) async throws {
+    var url = "\(base)/hub/publish?topic=\(queryEncode(topic))&n=\(n)"
+    if let id { url += "&id=\(queryEncode(id))" }
+    let response = try await HTTPClient.shared.fetch(url, method: .POST)
+    #expect(response.status == 204)
+}
+
+/// Opens a hub subscription, optionally resuming, and reads its `onConnect` event
+/// (`{"resume":...}`) after whatever was replayed; returns the reader, the replayed events and
+/// the resume kind.
+func subscribe(
+    _ base: String,
+    topic: String = "t",
+    lastEventID: String? = nil
+) async throws -> (reader: EventReader, replayed: [String], resume: String) {
+    var request = HTTPClientRequest(url: "\(base)/hub/sub?topic=\(queryEncode(topic))")
+    if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    #expect(response.status == .ok)
+    var reader = EventReader(response)
+    var replayed: [String] = []
+    while let event = try await reader.next() {
+        if let range = event.range(of: #"{"resume":""#) {
+            let resume = event[range.upperBound...].dropLast(2)
+            return (reader, replayed, String(resume))
+        }
+        replayed.append(event)
+    }
+    Issue.record("the subscription ended before onConnect's event")
+    return (reader, replayed, "")
+}
+
+extension MachineLoadTests {
+    /// With the other tests that load the machine: the slow-client test measures time.
+    @Suite("Hub subscriptions over real sockets", .timeLimit(.minutes(2)))
+    struct HubTests {
+        @Test("a publish reaches every subscriber, on every event loop, in order", arguments: Framework.allCases)
+        func fanOut(framework: Framework) async throws {
+            try await withServer(framework) { server in
+                // Six streams (HTTPClient.shared keeps at most eight connections per host), spread
+                // over the server's two event loops.
+                var readers: [EventReader] = []
+                for _ in 0..<6 {
+                    let subscription = try await subscribe(server.base)
+                    #expect(subscription.resume == "fresh")
+                    readers.append(subscription.reader)
+                }
+                #expect(server.hub.subscriberCount(of: "t") == 6)
+                for n in 1...5 { try await publishOverHTTP(server.base, n: n) }
+                for index in readers.indices {
+                    for n in 1...5 {
+                        #expect(try await readers[index].next() == published(n))
+                    }
+                }
+            }
+        }
+
+        @Test(
+            "resume: a client that reconnects with Last-Event-ID gets exactly what it missed",
+            arguments: Framework.allCases
+        )
+        func resume(framework: Framework) async throws {
+            try await withServer(framework) { server in
+                var first = try await subscribe(server.base).reader
+                for n in 1...3 { try await publishOverHTTP(server.base, n: n, id: "e\(n)") }
+                var lastID: String?
+                for n in 1...3 {
+                    let event = try await first.next()
+                    #expect(event == published(n, id: "e\(n)"))
+                    lastID = event?.split(separator: "\n").first { $0.hasPrefix("id: ") }.map {
+                        String($0.dropFirst(4))
+                    }
+                }
+                #expect(lastID == "e3")
+                // Meanwhile, other events are published: to the topic, and to another one.
+                for n in 4...7 { try await publishOverHTTP(server.base, n: n, id: "e\(n)") }
+                try await publishOverHTTP(server.base, topic: "other", n: 100, id: "o1")
+
+                let back = try await subscribe(server.base, lastEventID: lastID)
+                #expect(back.resume == "replayed:4")
+                #expect(back.replayed == (4...7).map { published($0, id: "e\($0)") })
+                var reader = back.reader
+                try await publishOverHTTP(server.base, n: 8, id: "e8")
+                #expect(try await reader.next() == published(8, id: "e8"))
+
+                let unknown = try await subscribe(server.base, lastEventID: "not-an-id")
+                #expect(unknown.resume == "gap")
+                #expect(unknown.replayed.isEmpty)
+            }
+        }
+
+        @Test(
+            "a client that stops reading is cut at its backlog limit; the others keep receiving on time",
+            arguments: Framework.allCases
+        )
+        func stalledSubscriber(framework: Framework) async throws {
+            let probe = Probe()
+            try await withServer(framework, probe: probe) { server in
+                let pad = 4 << 10
+                let start = ContinuousClock.now
+                let base = server.base
+                // Four healthy clients read every event; each returns how many it read and the
+                // worst delay it saw.
+                let readers = Task {
+                    try await withThrowingTaskGroup(of: (count: Int, worst: Duration).self) { group in
+                        for _ in 0..<4 {
+                            group.addTask {
+                                var reader = try await subscribe(base, topic: "load").reader
+                                var count = 0
+                                var worst = Duration.zero
+                                while let event = try await reader.next() {
+                                    guard let stamp = event.firstMatch(of: /"n":(\d+)/)?.1, let micros = Int(stamp)
+                                    else { continue }
+                                    count += 1
+                                    worst = max(worst, (ContinuousClock.now - start) - .microseconds(micros))
+                                }
+                                return (count, worst)
+                            }
+                        }
+                        var results: [(count: Int, worst: Duration)] = []
+                        for try await result in group { results.append(result) }
+                        return results
+                    }
+                }
+                while server.hub.subscriberCount(of: "load") < 4 { await Task.yield() }
+                // A raw socket that sends the request and never reads, with a small receive buffer.
+                let stalled = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelOption(.autoRead, value: false)
+                    .channelOption(.socketOption(.so_rcvbuf), value: 4096)
+                    .connect(host: "127.0.0.1", port: server.port).get()
+                let request = "GET /hub/sub?topic=load&limit=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                try await stalled.writeAndFlush(ByteBuffer(string: request))
+                while server.hub.subscriberCount(of: "load") < 5 { await Task.yield() }
+
+                // Publish 4 KiB events, each stamped with its time, until the stalled client is cut
+                // (at most 4,000 events: 16 MiB).
+                let routes = ReactorRoutes(reactor: server.reactor, probe: probe, hub: server.hub)
+                let publisher = Task {
+                    var n = 0
+                    while n < 4000, !Task.isCancelled {
+                        n += 1
+                        let micros = (ContinuousClock.now - start) / .microseconds(1)
+                        try routes.publish(topic: "load", n: Int(micros), id: nil, pad: pad)
+                        do { try await Task.sleep(for: .milliseconds(1)) } catch { break }
+                    }
+                    return n
+                }
+                #expect(await probe.next().hasPrefix("disconnect backlog"))
+                let cutAfter = ContinuousClock.now - start
+                publisher.cancel()
+                let sent = (try? await publisher.value) ?? -1
+                #expect(sent < 4000, "the stalled client was cut after \(cutAfter)")
+                try await stalled.close()
+                // Stop the healthy streams (their readers end) and look at what they got.
+                await server.reactor.shutdown()
+                for result in try await readers.value {
+                    print(
+                        "\(framework): stalled client cut after \(cutAfter); a healthy client read \(result.count) events, worst delay \(result.worst)"
+                    )
+                    #expect(result.count == sent)
+                    #expect(result.worst < .milliseconds(500), "worst delay \(result.worst) for a healthy client")
+                }
+            }
+        }
+    }
+}
