@@ -142,8 +142,13 @@ struct HubEngineTests {
         for n in 1...10 { try hub.publish(Self.signal(n, id: "e\(n)"), to: "t") }
         try hub.publish(Self.signal(99), to: "other")
         let seen = NIOLockedValueBox<HubResume?>(nil)
-        let transports = await subscribe(hub, reactor: reactor, topics: ["t", "other"], loops: [loopA], lastEventID: "e5")
-        { connection in
+        let transports = await subscribe(
+            hub,
+            reactor: reactor,
+            topics: ["t", "other"],
+            loops: [loopA],
+            lastEventID: "e5"
+        ) { connection in
             seen.withLockedValue { $0 = connection.resume }
         }
         #expect(seen.withLockedValue { $0 } == .replayed(6))
@@ -275,7 +280,9 @@ struct HubEngineTests {
         #expect(published.first.map { String(buffer: $0.payload) } == Self.encoded([Self.signal(1, id: "local")]))
         var remote = ByteBuffer()
         try Self.signal(2, id: "remote").encode(into: &remote)
-        backplane.receive(HubMessage(topic: "t", payload: remote, eventID: "remote", coalescingKey: nil, origin: "other"))
+        backplane.receive(
+            HubMessage(topic: "t", payload: remote, eventID: "remote", coalescingKey: nil, origin: "other")
+        )
         await runLoops()
         let expected = [Self.signal(1, id: "local"), Self.signal(2, id: "remote")].map { Self.encoded([$0]) }
         #expect(transports.allSatisfy { $0.written == expected })
