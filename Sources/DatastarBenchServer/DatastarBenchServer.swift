@@ -5,20 +5,24 @@ import NIOPosix
 
 /// How the benchmark server drives its streams.
 enum BenchMode: String, ExpressibleByArgument, CaseIterable, Sendable {
-    /// One timer per event loop runs every connection's updater.
+    /// One timer per event loop runs every connection's updater; `/sub` is a hub subscription.
     case reactor
-    /// The naive way: a `Task.sleep` loop per connection.
+    /// The naive way: a `Task.sleep` loop per connection; `/sub` is a task per subscriber fed
+    /// by an `AsyncStream`.
     case task
 }
 
 /// The benchmark server: `GET /feed?hz=H` streams one `datastar-patch-signals` event every
 /// 1/H s to each connection, `{"t":<send time, Unix µs>,"n":<counter>}`, driven either by the
-/// reactor or by the naive per-connection loop with `Task.sleep`.
+/// reactor or by the naive per-connection loop with `Task.sleep`. `GET /sub` subscribes to
+/// `POST /publish`, which sends one event `{"t":<send time, Unix µs>}` to every subscriber:
+/// through the hub (reactor mode) or through an `AsyncStream` and a task per subscriber
+/// (task mode).
 @main
 struct DatastarBenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datastar-bench-server",
-        abstract: "Serves GET /feed?hz=H on 127.0.0.1 for datastar-bench."
+        abstract: "Serves GET /feed?hz=H, GET /sub and POST /publish on 127.0.0.1 for datastar-bench."
     )
 
     enum Framework: String, ExpressibleByArgument, CaseIterable { case hummingbird, vapor }
@@ -29,7 +33,10 @@ struct DatastarBenchServer: AsyncParsableCommand {
     @Option(help: "hummingbird or vapor.")
     var framework: Framework = .hummingbird
 
-    @Option(help: "reactor (one timer per event loop) or task (a Task.sleep loop per connection).")
+    @Option(
+        help:
+            "reactor (one timer per event loop; /sub on the hub) or task (a task per connection: Task.sleep loop, or AsyncStream for /sub)."
+    )
     var mode: BenchMode = .reactor
 
     @Option(help: "Event loop threads (default: one per core).")
@@ -40,9 +47,10 @@ struct DatastarBenchServer: AsyncParsableCommand {
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let feed = Feed(mode: mode)
+        let broadcast = Broadcast(mode: mode)
         switch framework {
-        case .hummingbird: try await runHummingbird(feed: feed, port: port, group: group)
-        case .vapor: try await runVapor(feed: feed, port: port, group: group)
+        case .hummingbird: try await runHummingbird(feed: feed, broadcast: broadcast, port: port, group: group)
+        case .vapor: try await runVapor(feed: feed, broadcast: broadcast, port: port, group: group)
         }
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-func runHummingbird(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
+func runHummingbird(feed: Feed, broadcast: Broadcast, port: Int, group: any EventLoopGroup) async throws {
     var logger = Logger(label: "datastar-bench-server")
     logger.logLevel = .warning
     let router = Router(context: BasicDatastarRequestContext.self)
@@ -14,6 +14,16 @@ func runHummingbird(feed: Feed, port: Int, group: any EventLoopGroup) async thro
         case .reactor: return try feed.stream(hz: hz).response(from: request, context: context)
         case .task: return DatastarResponse(feed.task(hz: hz)).response(from: request, context: context)
         }
+    }
+    router.get("/sub") { request, context -> Response in
+        switch broadcast.mode {
+        case .reactor: return try broadcast.stream().response(from: request, context: context)
+        case .task: return DatastarResponse(broadcast.task()).response(from: request, context: context)
+        }
+    }
+    router.post("/publish") { _, _ -> HTTPResponse.Status in
+        try broadcast.publish()
+        return .noContent
     }
     let app = Application(
         router: router,

@@ -3,7 +3,7 @@ import DatastarVapor
 import NIOCore
 import Vapor
 
-func runVapor(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
+func runVapor(feed: Feed, broadcast: Broadcast, port: Int, group: any EventLoopGroup) async throws {
     let app = try await Application.make(
         Environment(name: "production", arguments: ["datastar-bench-server"]),
         .shared(group)
@@ -19,6 +19,16 @@ func runVapor(feed: Feed, port: Int, group: any EventLoopGroup) async throws {
         case .reactor: return try await feed.stream(hz: hz).encodeResponse(for: request)
         case .task: return try await DatastarResponse(feed.task(hz: hz)).encodeResponse(for: request)
         }
+    }
+    app.get("sub") { request -> Response in
+        switch broadcast.mode {
+        case .reactor: return try await broadcast.stream().encodeResponse(for: request)
+        case .task: return try await DatastarResponse(broadcast.task()).encodeResponse(for: request)
+        }
+    }
+    app.post("publish") { _ -> HTTPStatus in
+        try broadcast.publish()
+        return .noContent
     }
     try await app.server.start(address: nil)
     announce(port: app.http.server.shared.localAddress?.port ?? 0)
