@@ -63,7 +63,7 @@ struct RowRunner {
         }
         if !slots.isEmpty {
             progress("closing \(result.streamsOpened) streams")
-            closeAll(slots)
+            StreamOpener(settings: settings, group: group).closeAll(slots, progress: progress)
         }
         server.stop()
         return result
@@ -74,7 +74,12 @@ struct RowRunner {
     {
         progress("server pid \(server.pid) on port \(server.port); opening \(spec.streams) streams")
         let connectStart = Clock.monotonicSeconds()
-        let connection = try connect(spec, server: server, slots: slots)
+        let connection = try StreamOpener(settings: settings, group: group).open(
+            count: spec.streams,
+            path: "/feed?hz=\(spec.hz)",
+            server: server,
+            slots: slots
+        )
         result.connectSeconds = Clock.monotonicSeconds() - connectStart
         result.streamsOpened = try LoopSlot.snapshot(slots).opened
         guard result.streamsOpened == spec.streams else {
@@ -132,128 +137,6 @@ struct RowRunner {
         if let before = result.serverRSSBeforeKiB, let after = rssAfter {
             result.serverRSSPerStreamKiB = Double(after - before) / Double(spec.streams)
         }
-    }
-
-    private struct ConnectOutcome: Sendable {
-        var succeeded = 0
-        var failures = 0
-        var reason: String?
-    }
-
-    /// Opens the streams, at most `connectBatch` in flight (a sliding window), each bound to
-    /// the next source address; a stream counts as open once its 200 head has arrived.
-    private func connect(_ spec: RowSpec, server: ServerProcess, slots: [LoopSlot]) throws -> ConnectOutcome {
-        let target = try SocketAddress(ipAddress: "127.0.0.1", port: server.port)
-        let request = ByteBuffer(
-            string: "GET /feed?hz=\(spec.hz) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        let bootstraps = settings.sources.map { source in
-            Self.bootstrap(group: group, source: source, request: request, slots: slots)
-        }
-        let window = DispatchSemaphore(value: settings.connectBatch)
-        let outcome = NIOLockedValueBox(ConnectOutcome())
-        let deadline = Clock.monotonicSeconds() + settings.connectLimit
-        var pending: [EventLoopFuture<Void>] = []
-        pending.reserveCapacity(spec.streams)
-        var stopReason: String?
-        for index in 0..<spec.streams {
-            let left = deadline - Clock.monotonicSeconds()
-            guard left > 0, window.wait(timeout: .now() + left) == .success else {
-                stopReason = "not all open within \(Int(settings.connectLimit)) s"
-                break
-            }
-            if index % 100 == 0 {
-                guard server.isRunning else {
-                    stopReason = "the server exited"
-                    break
-                }
-                let failures = outcome.withLockedValue { $0.failures }
-                // Give up early when most attempts fail (the server is refusing or gone).
-                guard failures <= max(100, index / 2) else { break }
-            }
-            let bootstrap = bootstraps[index % bootstraps.count]
-            let opened = bootstrap.connect(to: target).flatMap { channel in
-                do {
-                    return try channel.pipeline.syncOperations.handler(type: FeedHandler.self).headReceived
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
-            opened.whenComplete { result in
-                outcome.withLockedValue { outcome in
-                    switch result {
-                    case .success:
-                        outcome.succeeded += 1
-                    case .failure(let error):
-                        outcome.failures += 1
-                        if outcome.reason == nil { outcome.reason = "\(error)" }
-                    }
-                }
-                window.signal()
-            }
-            pending.append(opened)
-        }
-        if !pending.isEmpty {
-            let left = max(0, deadline - Clock.monotonicSeconds())
-            let all = EventLoopFuture.andAllComplete(pending, on: group.any())
-            if Waiter.result(of: all, timeout: left) == nil {
-                stopReason = stopReason ?? "not all open within \(Int(settings.connectLimit)) s"
-            }
-        }
-        var result = outcome.withLockedValue { $0 }
-        if let stopReason, result.succeeded < spec.streams {
-            result.reason = result.reason.map { "\(stopReason) (first error: \($0))" } ?? stopReason
-        }
-        return result
-    }
-
-    private static func bootstrap(
-        group: MultiThreadedEventLoopGroup,
-        source: SocketAddress,
-        request: ByteBuffer,
-        slots: [LoopSlot]
-    ) -> ClientBootstrap {
-        var bootstrap = ClientBootstrap(group: group)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
-        #if os(Linux)
-            // Pick the local port at connect time (from the full 4-tuple), not at bind time, so
-            // each source address can use the whole ephemeral range.
-            let noPort = ChannelOptions.Types.SocketOption(
-                level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_IP)),
-                name: NIOBSDSocket.Option(rawValue: CInt(IP_BIND_ADDRESS_NO_PORT))
-            )
-            bootstrap = bootstrap.channelOption(noPort, value: 1)
-        #endif
-        return
-            bootstrap
-            .bind(to: source)
-            .channelInitializer { channel in
-                guard let slot = slots.first(where: { $0.loop === channel.eventLoop }) else {
-                    return channel.eventLoop.makeFailedFuture(BenchError.server("channel on an unknown event loop"))
-                }
-                do {
-                    let handler = FeedHandler(request: request, stats: slot.stats.value, eventLoop: channel.eventLoop)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
-    }
-
-    /// Closes every channel made on the loops (bounded: 30 s).
-    private func closeAll(_ slots: [LoopSlot]) {
-        let futures = slots.map { slot in
-            slot.loop.flatSubmit {
-                let stats = slot.stats.value
-                let channels = stats.channels
-                stats.channels = []
-                return EventLoopFuture.andAllComplete(channels.map { $0.close() }, on: slot.loop)
-            }
-        }
-        let all = EventLoopFuture.andAllComplete(futures, on: slots[0].loop)
-        if Waiter.result(of: all, timeout: 30) == nil { progress("warning: closing the streams took over 30 s") }
     }
 }
 
