@@ -29,43 +29,84 @@ struct CommaList: ExpressibleByArgument, Sendable {
 
 /// The load client: runs `datastar-bench-server` once per combination of framework, mode,
 /// stream count and rate, holds that many SSE streams open from 127.0.0.x, and reports events/s,
-/// delivery, lag, server CPU and memory per stream.
+/// delivery, lag, server CPU and memory per stream. `--scenario hub` measures broadcast
+/// instead: N subscribers of `GET /sub`, `POST /publish` at a fixed rate, against a minimal C
+/// epoll server doing the same job.
 @main
 struct DatastarBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datastar-bench",
         abstract: "Load-tests datastar-bench-server over loopback and prints one row per combination.",
         discussion: """
-            For each framework × mode × streams × hz, starts the server as a child process, opens \
-            the streams (GET /feed?hz=H) from 127.0.0.2… with NIO, waits --warmup seconds, then \
-            measures for --duration seconds: events received, lag from the event's send time to \
-            its receipt, server CPU (/proc/PID/stat) and server RSS growth per stream.
+            feed (default): for each framework × mode × streams × hz, starts the server as a \
+            child process, opens the streams (GET /feed?hz=H) from 127.0.0.2… with NIO, waits \
+            --warmup seconds, then measures for --duration seconds: events received, lag from \
+            the event's send time to its receipt, server CPU (/proc/PID/stat) and server RSS \
+            growth per stream.
+
+            hub: for each subscriber count (--streams) × server (--frameworks, including c-epoll, \
+            a minimal C epoll server compiled from bench/c-epoll-hub.c) × mode (hub: the reactor \
+            hub; task: an AsyncStream and a task per subscriber), opens the subscribers \
+            (GET /sub), publishes (POST /publish, one keep-alive connection) at --hz per second \
+            for --warmup and then --duration seconds, and reports deliveries, publish-to-receipt \
+            latency, server CPU per delivery, RSS per subscriber, and each row against the C \
+            server.
             """
     )
 
+    /// What to measure.
+    enum Scenario: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// Per-connection timers: `GET /feed?hz=H`.
+        case feed
+        /// Broadcast: `GET /sub` and `POST /publish`.
+        case hub
+    }
+
     static let frameworkNames = ["hummingbird", "vapor"]
     static let modeNames = ["reactor", "task"]
+    static let hubServerNames = ["hummingbird", "vapor", HubRowSpec.baselineServer]
+    static let hubModeNames = ["hub", "task"]
+
+    @Option(help: "feed (a timer per stream) or hub (broadcast to subscribers, against a C epoll server).")
+    var scenario: Scenario = .feed
 
     @Option(help: "The server executable (default: datastar-bench-server next to this executable).")
     var server: String?
 
-    @Option(help: "Frameworks, comma-separated: hummingbird, vapor.")
-    var frameworks = CommaList(frameworkNames)
+    @Option(
+        help: "Frameworks, comma-separated: hummingbird, vapor; with --scenario hub also c-epoll. (default: all)"
+    )
+    var frameworks: CommaList?
 
-    @Option(help: "Server modes, comma-separated: reactor, task.")
-    var modes = CommaList(modeNames)
+    @Option(help: "Server modes, comma-separated: reactor, task; with --scenario hub: hub, task. (default: both)")
+    var modes: CommaList?
 
-    @Option(help: "Stream counts (concurrent connections), comma-separated.")
+    @Option(help: "Stream (subscriber) counts, comma-separated.")
     var streams = CommaList(["1000", "10000"])
 
-    @Option(help: "Events per second per stream, comma-separated.")
-    var hz = CommaList(["1", "10"])
+    @Option(
+        help:
+            "Events per second per stream, comma-separated; with --scenario hub: publishes per second. (default: 1,10; hub: 10)"
+    )
+    var hz: CommaList?
 
-    @Option(help: "Seconds between opening the last stream and measuring.")
-    var warmup: Double = 3
+    @Option(
+        help:
+            "Seconds between opening the last stream and measuring; hub: seconds of publishing before measuring. (default: 3; hub: 2)"
+    )
+    var warmup: Double?
 
-    @Option(help: "Seconds of measurement per row.")
-    var duration: Double = 10
+    @Option(help: "Seconds of measurement per row. (default: 10; hub: 15)")
+    var duration: Double?
+
+    @Option(help: "hub: the C baseline executable (default: compile bench/c-epoll-hub.c into .build/).")
+    var cServer: String?
+
+    @Option(help: "hub: the C baseline's source (default: bench/c-epoll-hub.c, found from here or this executable).")
+    var cSource: String?
+
+    @Option(help: "hub: the C compiler.")
+    var cc = "cc"
 
     @Option(help: "Event loop threads of the server (default: one per core).")
     var serverThreads: Int = System.coreCount
@@ -85,9 +126,26 @@ struct DatastarBench: ParsableCommand {
     /// Files the client keeps open besides its sockets (event loops, pipes, /proc reads…).
     static let reservedFiles = 256
 
+    var frameworkList: CommaList {
+        frameworks ?? CommaList(scenario == .hub ? Self.hubServerNames : Self.frameworkNames)
+    }
+    var modeList: CommaList { modes ?? CommaList(scenario == .hub ? Self.hubModeNames : Self.modeNames) }
+    var hzList: CommaList { hz ?? CommaList(scenario == .hub ? ["10"] : ["1", "10"]) }
+    var warmupSeconds: Double { warmup ?? (scenario == .hub ? 2 : 3) }
+    var durationSeconds: Double { duration ?? (scenario == .hub ? 15 : 10) }
+    /// Whether a row runs datastar-bench-server (not only the C baseline).
+    var needsSwiftServer: Bool {
+        scenario == .feed || frameworkList.items.contains { $0 != HubRowSpec.baselineServer }
+    }
+
     mutating func validate() throws {
-        try checkNames(frameworks, allowed: Self.frameworkNames, option: "--frameworks")
-        try checkNames(modes, allowed: Self.modeNames, option: "--modes")
+        let hub = scenario == .hub
+        try checkNames(
+            frameworkList,
+            allowed: hub ? Self.hubServerNames : Self.frameworkNames,
+            option: "--frameworks"
+        )
+        try checkNames(modeList, allowed: hub ? Self.hubModeNames : Self.modeNames, option: "--modes")
         let limit = ProcFS.openFileLimits().hard
         let maximumStreams = max(0, limit - Self.reservedFiles)
         let streamCounts = try checkIntegers(streams, option: "--streams", range: 1...100_000)
@@ -96,11 +154,11 @@ struct DatastarBench: ParsableCommand {
                 "--streams \(largest) is more than this process may open (at most \(maximumStreams) with an open-file limit of \(limit))"
             )
         }
-        _ = try checkIntegers(hz, option: "--hz", range: 1...1000)
-        guard warmup.isFinite, (0...3600).contains(warmup) else {
+        _ = try checkIntegers(hzList, option: "--hz", range: 1...1000)
+        guard warmupSeconds.isFinite, (0...3600).contains(warmupSeconds) else {
             throw ValidationError("--warmup must be between 0 and 3600 seconds")
         }
-        guard duration.isFinite, duration > 0, duration <= 3600 else {
+        guard durationSeconds.isFinite, durationSeconds > 0, durationSeconds <= 3600 else {
             throw ValidationError("--duration must be more than 0 and at most 3600 seconds")
         }
         guard (1...256).contains(serverThreads) else { throw ValidationError("--server-threads must be 1…256") }
@@ -115,7 +173,7 @@ struct DatastarBench: ParsableCommand {
             )
         }
         let executable = serverExecutable
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+        guard !needsSwiftServer || FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw ValidationError(
                 "no server executable at \(executable.path); build it with "
                     + "`swift build -c release --product datastar-bench-server` or pass --server PATH"
@@ -133,6 +191,9 @@ struct DatastarBench: ParsableCommand {
         ProcFS.raiseOpenFileLimit()
         let interrupts = Interrupts.install()
         defer { withExtendedLifetime(interrupts) {} }
+        if scenario == .hub { return try runHub() }
+        let warmup = warmupSeconds
+        let duration = durationSeconds
 
         let machine = MachineInfo.current()
         let specs = matrix
@@ -197,10 +258,10 @@ struct DatastarBench: ParsableCommand {
     /// Every combination, framework-major.
     var matrix: [RowSpec] {
         var specs: [RowSpec] = []
-        for framework in frameworks.items {
-            for mode in modes.items {
+        for framework in frameworkList.items {
+            for mode in modeList.items {
                 for count in streams.integers ?? [] {
-                    for rate in hz.integers ?? [] {
+                    for rate in hzList.integers ?? [] {
                         specs.append(RowSpec(framework: framework, mode: mode, streams: count, hz: rate))
                     }
                 }
@@ -227,7 +288,7 @@ struct DatastarBench: ParsableCommand {
         return range[1] - range[0] + 1
     }
 
-    private func checkNames(_ list: CommaList, allowed: [String], option: String) throws {
+    func checkNames(_ list: CommaList, allowed: [String], option: String) throws {
         for item in list.items where !allowed.contains(item) {
             throw ValidationError("\(option): unknown value '\(item)' (allowed: \(allowed.joined(separator: ", ")))")
         }
@@ -246,7 +307,7 @@ struct DatastarBench: ParsableCommand {
     }
 
     /// A result line on standard output, flushed at once so partial runs are useful.
-    private func output(_ line: String) {
+    func output(_ line: String) {
         print(line)
         fflush(nil)
     }

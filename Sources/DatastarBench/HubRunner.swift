@@ -1,0 +1,254 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// One row of the hub scenario: a server, how it fans out, how many subscribers, how many
+/// publishes per second.
+struct HubRowSpec: Sendable, Hashable {
+    /// `hummingbird`, `vapor` or `c-epoll`.
+    var server: String
+    /// `hub` (the reactor hub), `task` (an AsyncStream and a task per subscriber) or `epoll`.
+    var mode: String
+    var subscribers: Int
+    var hz: Int
+
+    var label: String { "\(server) \(mode) \(subscribers) subscribers \(hz) publishes/s" }
+
+    /// The server that stands for the goal's "minimal C epoll server".
+    static let baselineServer = "c-epoll"
+}
+
+/// Runs hub rows: starts the server, opens the subscribers (`GET /sub`), publishes at the
+/// row's rate for a warm-up and then for the measurement, waits for the deliveries to drain
+/// after each, and measures delivery, publish-to-receipt latency, server CPU and memory.
+struct HubRowRunner {
+    let settings: RunSettings
+    let group: MultiThreadedEventLoopGroup
+    /// The C baseline's executable (rows whose server is `c-epoll`).
+    let baseline: URL?
+    let progress: (String) -> Void
+
+    /// After the last publish of a phase, deliveries are awaited at most this long; the wait
+    /// ends sooner when all have arrived or none arrived for `drainQuiet` seconds.
+    var drainLimit = 10.0
+    var drainQuiet = 1.0
+
+    func run(_ spec: HubRowSpec) -> HubRowResult {
+        var result = HubRowResult(spec: spec)
+        let executable: URL
+        let arguments: [String]
+        if spec.server == HubRowSpec.baselineServer {
+            guard let baseline else {
+                result.failure = "no C baseline executable"
+                return result
+            }
+            executable = baseline
+            arguments = ["--port", "0"]
+        } else {
+            executable = settings.server
+            arguments = [
+                "--port", "0", "--framework", spec.server, "--mode", spec.mode == "hub" ? "reactor" : "task",
+                "--threads", String(settings.serverThreads),
+            ]
+        }
+        progress("starting \(executable.lastPathComponent)")
+        let server: ServerProcess
+        do {
+            server = try ServerProcess.launch(
+                executable: executable,
+                arguments: arguments,
+                timeout: settings.startLimit
+            )
+        } catch {
+            result.failure = "\(error)"
+            return result
+        }
+        result.serverRSSBeforeKiB = server.residentKiB
+
+        var slots: [LoopSlot] = []
+        do {
+            slots = try LoopSlot.make(for: group)
+            try measure(spec, server: server, slots: slots, into: &result)
+        } catch {
+            result.failure = result.failure.map { "\($0); \(error)" } ?? "\(error)"
+        }
+        if !slots.isEmpty {
+            progress("closing \(result.subscribersOpened) subscribers")
+            StreamOpener(settings: settings, group: group).closeAll(slots, progress: progress)
+        }
+        server.stop()
+        return result
+    }
+
+    private func measure(
+        _ spec: HubRowSpec,
+        server: ServerProcess,
+        slots: [LoopSlot],
+        into result: inout HubRowResult
+    ) throws {
+        progress("server pid \(server.pid) on port \(server.port); opening \(spec.subscribers) subscribers")
+        let connectStart = Clock.monotonicSeconds()
+        let connection = try StreamOpener(settings: settings, group: group).open(
+            count: spec.subscribers,
+            path: "/sub",
+            server: server,
+            slots: slots
+        )
+        result.connectSeconds = Clock.monotonicSeconds() - connectStart
+        let opened = try LoopSlot.snapshot(slots).opened
+        result.subscribersOpened = opened
+        if opened < spec.subscribers {
+            // Report what was reached: measure with the subscribers that did open.
+            let reason = connection.reason ?? "unknown reason"
+            result.failure = "opened \(opened) of \(spec.subscribers) subscribers: \(reason)"
+            guard opened > 0, server.isRunning else { return }
+            progress("opened only \(opened) of \(spec.subscribers) subscribers; measuring with those")
+        } else {
+            progress("opened \(opened) subscribers in \(format(result.connectSeconds ?? 0, 1)) s")
+        }
+        result.serverRSSOpenKiB = server.residentKiB
+
+        let publisher = Publisher(port: server.port)
+        let warmupCount = Int((settings.warmup * Double(spec.hz)).rounded())
+        if warmupCount > 0 {
+            progress("warming up: \(warmupCount) publishes")
+            let warmup = publisher.run(count: warmupCount, hz: Double(spec.hz))
+            _ = try drain(slots, expected: warmup.acknowledged * opened)
+            guard server.isRunning else { throw BenchError.server("exited during the warm-up") }
+        }
+
+        let count = max(1, Int((settings.duration * Double(spec.hz)).rounded()))
+        progress("measuring: \(count) publishes at \(spec.hz)/s to \(opened) subscribers")
+        let before = try LoopSlot.snapshot(slots)
+        _ = try LoopSlot.onEach(slots, timeout: 30) { $0.resetWindow() }
+        let start = Clock.monotonicSeconds()
+        let serverCPUStart = server.cpuSeconds
+        let serverScheduledStart = server.scheduledSeconds
+        let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
+        let publishes = publisher.run(count: count, hz: Double(spec.hz))
+        let expected = publishes.acknowledged * opened
+        result.drainSeconds = try drain(slots, expected: expected)
+        let stats = try LoopSlot.snapshot(slots)
+        let window = Clock.monotonicSeconds() - start
+        let serverCPUEnd = server.cpuSeconds
+        let serverScheduledEnd = server.scheduledSeconds
+        let clientCPUEnd = ProcFS.cpuSeconds(pid: "self")
+        let rssAfter = server.residentKiB
+        guard server.isRunning else { throw BenchError.server("exited during the measurement") }
+
+        result.windowSeconds = window
+        result.publishSeconds = publishes.seconds
+        result.publishes = publishes.acknowledged
+        result.publishFailures = publishes.failed
+        result.publishError = publishes.firstError
+        result.publishRoundTripP50Ms = publishes.roundTrips.quantile(0.50).map { $0 / 1000 }
+        result.publishRoundTripP99Ms = publishes.roundTrips.quantile(0.99).map { $0 / 1000 }
+        result.deliveries = stats.events
+        result.expectedDeliveries = expected
+        result.deliveriesPerSecond = publishes.seconds > 0 ? Double(stats.events) / publishes.seconds : nil
+        result.deliveredPercent = expected > 0 ? 100 * Double(stats.events) / Double(expected) : nil
+        result.otherEvents = stats.otherEvents
+        result.negativeLags = stats.negativeLags
+        result.bodyBytes = stats.bytes
+        result.subscribersEnded = stats.ended
+        result.subscribersEndedInWindow = stats.ended - before.ended
+        result.protocolErrors = stats.protocolErrors
+        result.lagP50Ms = stats.lags.quantile(0.50).map { $0 / 1000 }
+        result.lagP99Ms = stats.lags.quantile(0.99).map { $0 / 1000 }
+        result.lagMeanMs = stats.lags.mean.map { $0 / 1000 }
+        result.lagMaxMs = stats.lags.total > 0 ? Double(stats.lags.maximum) / 1000 : nil
+        if let begin = serverCPUStart, let end = serverCPUEnd {
+            result.serverCPUSeconds = end - begin
+            result.serverCPUPercent = 100 * (end - begin) / window
+            if stats.events > 0 { result.serverCPUMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6 }
+        }
+        if let begin = serverScheduledStart, let end = serverScheduledEnd {
+            result.serverScheduledCPUSeconds = end - begin
+            if stats.events > 0 {
+                result.serverScheduledMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6
+            }
+        }
+        if let begin = clientCPUStart, let end = clientCPUEnd {
+            result.clientCPUPercent = 100 * (end - begin) / window
+        }
+        result.serverRSSAfterKiB = rssAfter
+        if let before = result.serverRSSBeforeKiB, let after = rssAfter, opened > 0 {
+            result.serverRSSPerSubscriberKiB = Double(after - before) / Double(opened)
+        }
+    }
+
+    /// Waits until `expected` events have arrived in the window, none arrived for
+    /// `drainQuiet` s, or `drainLimit` s have passed; returns the seconds waited.
+    private func drain(_ slots: [LoopSlot], expected: Int) throws -> Double {
+        let start = Clock.monotonicSeconds()
+        var last = -1
+        var lastChange = start
+        while true {
+            let events = try LoopSlot.onEach(slots, timeout: 30) { $0.events }.reduce(0, +)
+            let now = Clock.monotonicSeconds()
+            if events >= expected || now - start >= drainLimit { return now - start }
+            if events != last {
+                last = events
+                lastChange = now
+            } else if now - lastChange >= drainQuiet {
+                return now - start
+            }
+            Clock.sleep(seconds: 0.02)
+        }
+    }
+}
+
+/// The C baseline: compiled from `bench/c-epoll-hub.c` with `cc -O2` into `.build/`.
+enum CBaseline {
+    static let sourcePath = "bench/c-epoll-hub.c"
+
+    /// The source: `explicit`, or `bench/c-epoll-hub.c` under the working directory or a
+    /// directory above this executable.
+    static func locateSource(explicit: String?) -> URL? {
+        if let explicit { return URL(fileURLWithPath: explicit) }
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: own).deletingLastPathComponent()
+        while directory.path != "/" && !directory.path.isEmpty {
+            candidates.append(directory)
+            directory = directory.deletingLastPathComponent()
+        }
+        for root in candidates {
+            let source = root.appendingPathComponent(sourcePath)
+            if FileManager.default.fileExists(atPath: source.path) { return source }
+        }
+        return nil
+    }
+
+    /// Compiles `source` into `<package>/.build/c-epoll-hub` unless that binary is newer than
+    /// the source; returns the binary.
+    static func build(source: URL, compiler: String) throws -> URL {
+        let root = source.deletingLastPathComponent().deletingLastPathComponent()
+        let buildDirectory = root.appendingPathComponent(".build")
+        let binary = buildDirectory.appendingPathComponent("c-epoll-hub")
+        let manager = FileManager.default
+        if let built = (try? manager.attributesOfItem(atPath: binary.path))?[.modificationDate] as? Date,
+            let written = (try? manager.attributesOfItem(atPath: source.path))?[.modificationDate] as? Date,
+            built >= written, manager.isExecutableFile(atPath: binary.path)
+        {
+            return binary
+        }
+        try manager.createDirectory(at: buildDirectory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [compiler, "-O2", "-std=c11", "-Wall", "-Wextra", "-o", binary.path, source.path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchError.server(
+                "\(compiler) failed on \(source.path): \(String(decoding: output, as: UTF8.self).prefix(2000))"
+            )
+        }
+        return binary
+    }
+}
