@@ -13,7 +13,8 @@ import NIOCore
 /// // One long-lived GET per page: a reactor stream subscribed to a topic.
 /// router.get("/board/updates") { _, _ in
 ///     DatastarStream(subscribingTo: ["board"], on: hub) { sse in
-///         if sse.resume != .replayed { try sse.send(.patchElements(renderBoard())) }
+///         if case .replayed = sse.resume { return }    // the missed updates were replayed
+///         try sse.send(.patchElements(renderBoard()))
 ///     }
 /// }
 /// // Short POSTs change state and publish.

@@ -135,8 +135,10 @@ public struct DatastarStream: Sendable {
     ///
     /// ```swift
     /// DatastarStream(subscribingTo: ["board"], on: hub) { sse in
+    ///     // Resumed: what the client missed was replayed.
+    ///     if case .replayed = sse.resume { return }
     ///     // A first visit, or the client missed more than the history holds.
-    ///     if sse.resume != .replayed { try sse.send(.patchElements(renderBoard())) }
+    ///     try sse.send(.patchElements(renderBoard()))
     /// }
     /// ```
     ///
@@ -165,13 +167,13 @@ public struct DatastarStream: Sendable {
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
     ) {
-        self.interval = nil
-        self.keepAlive = keepAlive
-        self.unwritableTimeout = unwritableTimeout
-        self.reactor = reactor
-        self.onConnect = onConnect
-        self.onDisconnect = onDisconnect
-        self.update = nil
+        self.init(
+            keepAlive: keepAlive,
+            unwritableTimeout: unwritableTimeout,
+            reactor: reactor,
+            onConnect: onConnect,
+            onDisconnect: onDisconnect
+        )
         self.subscription = HubSubscription(hub: hub, topics: topics, backlogLimit: backlogLimit)
     }
 
