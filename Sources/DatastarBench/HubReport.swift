@@ -17,13 +17,18 @@ struct HubRowResult: Codable, Sendable {
     var publishSeconds: Double?
     /// How long the deliveries took to arrive after the last publish (or the wait gave up).
     var drainSeconds: Double?
+    /// Publish requests written (the server got them).
     var publishes: Int?
+    /// Of those, the ones answered with 2xx.
+    var publishesAcknowledged: Int?
+    /// Publishes written per second: the rate asked for, unless the publisher could not keep up.
+    var publishRate: Double?
     var publishFailures: Int?
     var publishError: String?
     var publishRoundTripP50Ms: Double?
     var publishRoundTripP99Ms: Double?
     var deliveries: Int?
-    /// Publishes acknowledged × subscribers opened.
+    /// Publishes written × subscribers opened.
     var expectedDeliveries: Int?
     var deliveriesPerSecond: Double?
     var deliveredPercent: Double?
@@ -70,7 +75,10 @@ struct HubRowResult: Codable, Sendable {
         var notes: [String] = []
         if let failure { notes.append(deliveries == nil ? "FAILED: \(failure)" : "INCOMPLETE: \(failure)") }
         if let failed = publishFailures, failed > 0 {
-            notes.append("\(failed) publishes failed (\(publishError ?? "?"))")
+            notes.append("\(failed) publishes unanswered or failed (\(publishError ?? "?"))")
+        }
+        if let rate = publishRate, rate < 0.99 * Double(hz) {
+            notes.append("publishing fell behind \(hz)/s")
         }
         if let ended = subscribersEnded, ended > 0 { notes.append("\(ended) subscribers ended") }
         if let errors = protocolErrors, errors > 0 { notes.append("\(errors) framing errors") }
@@ -83,7 +91,7 @@ struct HubRowResult: Codable, Sendable {
         let head = "\(server) \(mode) \(subscribersOpened)/\(subscribersRequested) subscribers \(hz)/s"
         guard deliveries != nil else { return "\(head): FAILED: \(failure ?? "")" }
         var parts = [
-            "\(publishes ?? 0) publishes",
+            "\(publishes ?? 0) publishes (\(cell(publishRate, 2))/s, round trip p99 \(cell(publishRoundTripP99Ms, 1)) ms)",
             "\(cell(deliveriesPerSecond, 1)) deliveries/s",
             "delivered \(cell(deliveredPercent, 2)) %",
             "lag p50 \(cell(lagP50Ms, 3)) ms p99 \(cell(lagP99Ms, 3)) ms max \(cell(lagMaxMs, 1)) ms",
@@ -166,7 +174,7 @@ extension Report {
     static func hubTable(_ results: [HubRowResult]) -> Table {
         var table = Table(
             headers: [
-                "server", "mode", "subscribers", "publishes/s", "publishes", "deliveries/s", "delivered %",
+                "server", "mode", "subscribers", "publishes/s", "publish RTT p99 ms", "deliveries/s", "delivered %",
                 "lag p50 ms", "lag p99 ms", "server CPU %", "server µs/delivery", "server RSS KiB/subscriber",
                 "client CPU %", "notes",
             ],
@@ -180,8 +188,8 @@ extension Report {
                 row.server,
                 row.mode,
                 "\(row.subscribersOpened)/\(row.subscribersRequested)",
-                "\(row.hz)",
-                row.publishes.map(String.init) ?? "–",
+                cell(row.publishRate, 2),
+                cell(row.publishRoundTripP99Ms, 1),
                 cell(row.deliveriesPerSecond, 1),
                 cell(row.deliveredPercent, 2),
                 cell(row.lagP50Ms, 3),

@@ -113,7 +113,7 @@ struct HubRowRunner {
         if warmupCount > 0 {
             progress("warming up: \(warmupCount) publishes")
             let warmup = publisher.run(count: warmupCount, hz: Double(spec.hz))
-            _ = try drain(slots, expected: warmup.acknowledged * opened)
+            _ = try drain(slots, expected: warmup.written * opened)
             guard server.isRunning else { throw BenchError.server("exited during the warm-up") }
         }
 
@@ -126,7 +126,7 @@ struct HubRowRunner {
         let serverScheduledStart = server.scheduledSeconds
         let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
         let publishes = publisher.run(count: count, hz: Double(spec.hz))
-        let expected = publishes.acknowledged * opened
+        let expected = publishes.written * opened
         result.drainSeconds = try drain(slots, expected: expected)
         let stats = try LoopSlot.snapshot(slots)
         let window = Clock.monotonicSeconds() - start
@@ -138,7 +138,9 @@ struct HubRowRunner {
 
         result.windowSeconds = window
         result.publishSeconds = publishes.seconds
-        result.publishes = publishes.acknowledged
+        result.publishes = publishes.written
+        result.publishesAcknowledged = publishes.acknowledged
+        result.publishRate = publishes.seconds > 0 ? Double(publishes.written) / publishes.seconds : nil
         result.publishFailures = publishes.failed
         result.publishError = publishes.firstError
         result.publishRoundTripP50Ms = publishes.roundTrips.quantile(0.50).map { $0 / 1000 }

@@ -8,6 +8,8 @@ import Foundation
 
 /// What a series of publishes did.
 struct PublishOutcome: Sendable {
+    /// Requests written in full.
+    var written = 0
     /// Requests written and answered with a 2xx status.
     var acknowledged = 0
     /// Requests that failed (write error, bad status, no answer within the time limit).
@@ -20,15 +22,20 @@ struct PublishOutcome: Sendable {
     var roundTrips = LagHistogram()
 }
 
-/// `POST /publish` over one keep-alive connection, with blocking POSIX calls on the calling
-/// thread (the main thread of the bench, never an event loop). Reconnects after a failure.
-final class Publisher {
+/// `POST /publish` over one keep-alive connection with blocking POSIX calls: the calling
+/// thread (the main thread of the bench, never an event loop) writes the requests on a fixed
+/// schedule without waiting for the answers (HTTP/1.1 pipelining), and a thread of its own
+/// reads the responses, so a slow server does not slow the publishing down: it shows as lag.
+final class Publisher: @unchecked Sendable {
     let port: Int
-    /// How long a publish may wait for its response.
+    /// How long the reader waits for a response before it gives up.
     let timeout: Double
     private var fd: Int32 = -1
-    /// Bytes read after the last response head.
+    /// Bytes read after the last response head (reader thread only).
     private var buffered: [UInt8] = []
+    /// When each request of the current series was written (monotonic s).
+    private let sentLock = NSLock()
+    private var sentTimes: [Double] = []
 
     static let request = Array(
         "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n".utf8
@@ -43,35 +50,107 @@ final class Publisher {
         if fd >= 0 { close(fd) }
     }
 
-    /// Publishes `count` times at `hz` per second, on a fixed schedule (a late publish does not
-    /// make the next ones come sooner).
+    /// Publishes `count` times at `hz` per second on a fixed schedule (a late write does not
+    /// make the next ones come sooner), then waits for the outstanding responses.
     func run(count: Int, hz: Double) -> PublishOutcome {
         var outcome = PublishOutcome()
+        do {
+            if fd < 0 { try connectSocket() }
+        } catch {
+            outcome.failed = count
+            outcome.firstError = "\(error)"
+            return outcome
+        }
+        sentLock.withLock { sentTimes = [] }
+        let responses = ResponseTally()
+        let finished = DispatchSemaphore(value: 0)
+        let reader = Thread { [self] in
+            readResponses(count: count, into: responses)
+            finished.signal()
+        }
+        reader.name = "datastar-bench publish responses"
+        reader.start()
+
         let interval = 1 / hz
         let start = Clock.monotonicSeconds()
         var next = start
+        var writeError: String?
         for _ in 0..<count {
             let wait = next - Clock.monotonicSeconds()
             if wait > 0 { Clock.sleep(seconds: wait) }
-            let sent = Clock.monotonicSeconds()
+            sentLock.withLock { sentTimes.append(Clock.monotonicSeconds()) }
             do {
-                try publishOnce()
-                outcome.acknowledged += 1
-                outcome.roundTrips.record(Int64((Clock.monotonicSeconds() - sent) * 1e6))
+                try writeRequest()
+                outcome.written += 1
             } catch {
-                outcome.failed += 1
-                if outcome.firstError == nil { outcome.firstError = "\(error)" }
-                disconnect()
+                writeError = "\(error)"
+                break
             }
             next = max(next + interval, Clock.monotonicSeconds())
         }
         outcome.seconds = max(next, Clock.monotonicSeconds()) - start
+        if writeError != nil { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Wait for the responses while they keep coming; a reader that saw none for `timeout`
+        // seconds is ended (its recv fails once the socket is shut down).
+        var answered = -1
+        var progressed = Clock.monotonicSeconds()
+        while finished.wait(timeout: .now() + 0.1) == .timedOut {
+            let now = Clock.monotonicSeconds()
+            let acknowledged = responses.acknowledged
+            if acknowledged != answered {
+                answered = acknowledged
+                progressed = now
+            } else if now - progressed > timeout {
+                shutdown(fd, Int32(SHUT_RDWR))
+                finished.wait()
+                break
+            }
+        }
+        let tally = responses.value
+        outcome.acknowledged = tally.acknowledged
+        outcome.failed = count - tally.acknowledged
+        outcome.firstError = writeError ?? tally.error
+        outcome.roundTrips = tally.roundTrips
+        if outcome.failed > 0 { disconnect() }
         return outcome
     }
 
-    /// One request and its response head (and body, by `Content-Length`).
-    func publishOnce() throws {
-        if fd < 0 { try connectSocket() }
+    /// What the reader thread saw.
+    private final class ResponseTally: @unchecked Sendable {
+        struct Value {
+            var acknowledged = 0
+            var error: String?
+            var roundTrips = LagHistogram()
+        }
+        private let lock = NSLock()
+        private var stored = Value()
+
+        var value: Value { lock.withLock { stored } }
+        var acknowledged: Int { lock.withLock { stored.acknowledged } }
+
+        func update(_ body: (inout Value) -> Void) {
+            lock.withLock { body(&stored) }
+        }
+    }
+
+    private func readResponses(count: Int, into tally: ResponseTally) {
+        for index in 0..<count {
+            do {
+                try readResponse()
+                let now = Clock.monotonicSeconds()
+                let sent = sentLock.withLock { index < sentTimes.count ? sentTimes[index] : now }
+                tally.update {
+                    $0.acknowledged += 1
+                    $0.roundTrips.record(Int64((now - sent) * 1e6))
+                }
+            } catch {
+                tally.update { $0.error = "\(error)" }
+                return
+            }
+        }
+    }
+
+    private func writeRequest() throws {
         try Self.request.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -83,6 +162,10 @@ final class Publisher {
                 offset += written
             }
         }
+    }
+
+    /// Reads one response: its head, and its body by `Content-Length`; throws unless 2xx.
+    private func readResponse() throws {
         let head = try readHead()
         let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n")
         let status = lines.first?.split(separator: " ", maxSplits: 2) ?? []
