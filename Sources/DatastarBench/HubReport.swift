@@ -37,10 +37,12 @@ struct HubRowResult: Codable, Sendable {
     var lagP99Ms: Double?
     var lagMeanMs: Double?
     var lagMaxMs: Double?
-    /// Server CPU (utime + stime, `/proc/PID/stat`, clock ticks) over the window.
+    /// Server CPU (utime + stime, `/proc/PID/stat`, clock ticks) over the window, which the
+    /// CPU per delivery divides.
     var serverCPUSeconds: Double?
     /// Server CPU from the threads' `schedstat` (ns; threads alive at both reads).
     var serverScheduledCPUSeconds: Double?
+    /// Server CPU while publishing (from the first publish to the end of the last interval).
     var serverCPUPercent: Double?
     var serverCPUMicrosPerDelivery: Double?
     var serverScheduledMicrosPerDelivery: Double?
@@ -51,6 +53,7 @@ struct HubRowResult: Codable, Sendable {
     var serverRSSAfterKiB: Int?
     /// (RSS at the end − RSS before any subscriber) ÷ subscribers opened.
     var serverRSSPerSubscriberKiB: Double?
+    /// This process's CPU while publishing.
     var clientCPUPercent: Double?
     var otherEvents: Int?
     var negativeLags: Int?

@@ -108,7 +108,7 @@ struct HubRowRunner {
         }
         result.serverRSSOpenKiB = server.residentKiB
 
-        let publisher = Publisher(port: server.port)
+        let publisher = Publisher(port: server.port, timeout: 15)
         let warmupCount = Int((settings.warmup * Double(spec.hz)).rounded())
         if warmupCount > 0 {
             progress("warming up: \(warmupCount) publishes")
@@ -126,13 +126,15 @@ struct HubRowRunner {
         let serverScheduledStart = server.scheduledSeconds
         let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
         let publishes = publisher.run(count: count, hz: Double(spec.hz))
+        let publishEnd = Clock.monotonicSeconds()
+        let serverCPUPublished = server.cpuSeconds
+        let clientCPUPublished = ProcFS.cpuSeconds(pid: "self")
         let expected = publishes.written * opened
         result.drainSeconds = try drain(slots, expected: expected)
         let stats = try LoopSlot.snapshot(slots)
         let window = Clock.monotonicSeconds() - start
         let serverCPUEnd = server.cpuSeconds
         let serverScheduledEnd = server.scheduledSeconds
-        let clientCPUEnd = ProcFS.cpuSeconds(pid: "self")
         let rssAfter = server.residentKiB
         guard server.isRunning else { throw BenchError.server("exited during the measurement") }
 
@@ -161,8 +163,10 @@ struct HubRowRunner {
         result.lagMaxMs = stats.lags.total > 0 ? Double(stats.lags.maximum) / 1000 : nil
         if let begin = serverCPUStart, let end = serverCPUEnd {
             result.serverCPUSeconds = end - begin
-            result.serverCPUPercent = 100 * (end - begin) / window
             if stats.events > 0 { result.serverCPUMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6 }
+        }
+        if let begin = serverCPUStart, let end = serverCPUPublished, publishEnd > start {
+            result.serverCPUPercent = 100 * (end - begin) / (publishEnd - start)
         }
         if let begin = serverScheduledStart, let end = serverScheduledEnd {
             result.serverScheduledCPUSeconds = end - begin
@@ -170,8 +174,8 @@ struct HubRowRunner {
                 result.serverScheduledMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6
             }
         }
-        if let begin = clientCPUStart, let end = clientCPUEnd {
-            result.clientCPUPercent = 100 * (end - begin) / window
+        if let begin = clientCPUStart, let end = clientCPUPublished, publishEnd > start {
+            result.clientCPUPercent = 100 * (end - begin) / (publishEnd - start)
         }
         result.serverRSSAfterKiB = rssAfter
         if let before = result.serverRSSBeforeKiB, let after = rssAfter, opened > 0 {
