@@ -125,10 +125,14 @@ struct HubRowRunner {
         let serverCPUStart = server.cpuSeconds
         let serverScheduledStart = server.scheduledSeconds
         let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
-        let publishes = publisher.run(count: count, hz: Double(spec.hz))
-        let publishEnd = Clock.monotonicSeconds()
-        let serverCPUPublished = server.cpuSeconds
-        let clientCPUPublished = ProcFS.cpuSeconds(pid: "self")
+        var publishEnd = start
+        var serverCPUPublished: Double?
+        var clientCPUPublished: Double?
+        let publishes = publisher.run(count: count, hz: Double(spec.hz)) {
+            publishEnd = Clock.monotonicSeconds()
+            serverCPUPublished = server.cpuSeconds
+            clientCPUPublished = ProcFS.cpuSeconds(pid: "self")
+        }
         let expected = publishes.written * opened
         result.drainSeconds = try drain(slots, expected: expected)
         let stats = try LoopSlot.snapshot(slots)

@@ -51,8 +51,9 @@ final class Publisher: @unchecked Sendable {
     }
 
     /// Publishes `count` times at `hz` per second on a fixed schedule (a late write does not
-    /// make the next ones come sooner), then waits for the outstanding responses.
-    func run(count: Int, hz: Double) -> PublishOutcome {
+    /// make the next ones come sooner), calls `afterWriting` at the end of the last interval,
+    /// then waits for the outstanding responses.
+    func run(count: Int, hz: Double, afterWriting: () -> Void = {}) -> PublishOutcome {
         var outcome = PublishOutcome()
         do {
             if fd < 0 { try connectSocket() }
@@ -88,7 +89,10 @@ final class Publisher: @unchecked Sendable {
             }
             next = max(next + interval, Clock.monotonicSeconds())
         }
-        outcome.seconds = max(next, Clock.monotonicSeconds()) - start
+        let wait = next - Clock.monotonicSeconds()
+        if wait > 0 && writeError == nil { Clock.sleep(seconds: wait) }
+        outcome.seconds = Clock.monotonicSeconds() - start
+        afterWriting()
         if writeError != nil { shutdown(fd, Int32(SHUT_RDWR)) }
         // Wait for the responses while they keep coming; a reader that saw none for `timeout`
         // seconds is ended (its recv fails once the socket is shut down).
