@@ -47,8 +47,9 @@ struct DatastarBench: ParsableCommand {
             hub: for each subscriber count (--streams) × server (--frameworks, including c-epoll, \
             a minimal C epoll server compiled from bench/c-epoll-hub.c) × mode (hub: the reactor \
             hub; task: an AsyncStream and a task per subscriber), opens the subscribers \
-            (GET /sub), publishes (POST /publish, one keep-alive connection) at --hz per second \
-            for --warmup and then --duration seconds, and reports deliveries, publish-to-receipt \
+            (GET /sub), publishes (POST /publish, pipelined on one keep-alive connection, on a \
+            fixed schedule) at --hz per second for --warmup and then --duration seconds, and \
+            reports deliveries, publish-to-receipt \
             latency, server CPU per delivery, RSS per subscriber, and each row against the C \
             server.
             """
