@@ -139,13 +139,7 @@ extension MachineLoadTests {
                     }
                 }
                 while server.hub.subscriberCount(of: "load") < 4 { await Task.yield() }
-                // A raw socket that sends the request and never reads, with a small receive buffer.
-                let stalled = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .channelOption(.autoRead, value: false)
-                    .channelOption(.socketOption(.so_rcvbuf), value: 4096)
-                    .connect(host: "127.0.0.1", port: server.port).get()
-                let request = "GET /hub/sub?topic=load&limit=65536 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                try await stalled.writeAndFlush(ByteBuffer(string: request))
+                let stalled = try await openStalledClient(port: server.port, path: "/hub/sub?topic=load&limit=65536")
                 while server.hub.subscriberCount(of: "load") < 5 { await Task.yield() }
 
                 // Publish 4 KiB events, each stamped with its time, until the stalled client is cut

@@ -41,6 +41,16 @@ func withClient(_ client: HTTPClient, _ body: (HTTPClient) async throws -> Void)
     try await client.shutdown()
 }
 
+/// A raw socket with a small receive buffer that sends `GET path` and never reads.
+func openStalledClient(port: Int, path: String) async throws -> any Channel {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelOption(.autoRead, value: false)
+        .channelOption(.socketOption(.so_rcvbuf), value: 4096)
+        .connect(host: "127.0.0.1", port: port).get()
+    try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+    return channel
+}
+
 /// Opens a stream and returns its reader.
 func openStream(_ client: HTTPClient, _ url: String) async throws -> EventReader {
     let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
@@ -190,13 +200,7 @@ extension MachineLoadTests {
         func stalledClient(framework: Framework) async throws {
             let probe = Probe()
             try await withServer(framework, probe: probe) { server in
-                // A raw socket that sends the request and never reads.
-                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .channelOption(.autoRead, value: false)
-                    .channelOption(.socketOption(.so_rcvbuf), value: 4096)
-                    .connect(host: "127.0.0.1", port: server.port).get()
-                let request = "GET /flood HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                try await channel.writeAndFlush(ByteBuffer(string: request))
+                let channel = try await openStalledClient(port: server.port, path: "/flood")
                 #expect(await probe.next() == "disconnect unwritable skipped=true")
                 try await channel.close()
             }
