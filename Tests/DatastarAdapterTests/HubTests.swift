@@ -14,8 +14,8 @@ func published(_ n: Int, pad: Int = 0, id: String? = nil) -> String {
 }
 
 /// POSTs `/hub/publish` and expects 204.
-func publishOverHTTP(_ base: String, topic: String = "t", n: Int, id: String? = nil) async throws {
-    var url = "\(base)/hub/publish?topic=\(queryEncode(topic))&n=\(n)"
+func publishOverHTTP(_ base: String, topic: String = "t", n: Int, id: String? = nil, pad: Int = 0) async throws {
+    var url = "\(base)/hub/publish?topic=\(queryEncode(topic))&n=\(n)&pad=\(pad)"
     if let id { url += "&id=\(queryEncode(id))" }
     let response = try await HTTPClient.shared.fetch(url, method: .POST)
     #expect(response.status == 204)
