@@ -198,21 +198,7 @@ struct DatastarBench: ParsableCommand {
 
         let machine = MachineInfo.current()
         let specs = matrix
-        let settings = RunSettings(
-            server: serverExecutable,
-            warmup: warmup,
-            duration: duration,
-            serverThreads: serverThreads,
-            sources: try (0..<sources).map { try SocketAddress(ipAddress: "127.0.0.\($0 + 2)", port: 0) }
-        )
-        let settingsDescription = [
-            "server": settings.server.path,
-            "serverThreads": String(serverThreads),
-            "clientThreads": String(clientThreads),
-            "sources": String(sources),
-            "warmupSeconds": String(warmup),
-            "durationSeconds": String(duration),
-        ]
+        let settings = try runSettings()
         output(machine.description)
         output(
             "run: \(specs.count) rows; server threads \(serverThreads), client threads \(clientThreads), "
@@ -221,39 +207,79 @@ struct DatastarBench: ParsableCommand {
         )
         output("")
 
+        let results = runRows(specs, settings: settings, label: \.label) { spec, harness in
+            RowRunner(harness: harness).run(spec)
+        }
+        let ratios = ModeRatio.all(in: results)
+        output(
+            "Results (\(format(duration, 0)) s window after \(format(warmup, 0)) s warm-up):",
+            Report.resultsTable(results)
+        )
+        if !ratios.isEmpty {
+            output("Server CPU per event, task ÷ reactor:", Report.ratioTable(ratios))
+        }
+        try finish(
+            BenchReport(machine: machine, settings: settingsDescription, rows: results, ratios: ratios),
+            rows: results
+        )
+    }
+
+    /// What every row runs with, in either scenario.
+    func runSettings() throws -> RunSettings {
+        RunSettings(
+            server: serverExecutable,
+            warmup: warmupSeconds,
+            duration: durationSeconds,
+            serverThreads: serverThreads,
+            sources: try (0..<sources).map { try SocketAddress(ipAddress: "127.0.0.\($0 + 2)", port: 0) }
+        )
+    }
+
+    /// The settings the JSON records, in either scenario.
+    var settingsDescription: [String: String] {
+        [
+            "server": serverExecutable.path,
+            "serverThreads": String(serverThreads),
+            "clientThreads": String(clientThreads),
+            "sources": String(sources),
+            "warmupSeconds": String(warmupSeconds),
+            "durationSeconds": String(durationSeconds),
+        ]
+    }
+
+    /// Runs `specs` one after another, each with a harness on one client event loop group,
+    /// and prints each row's summary as soon as it is done.
+    func runRows<Spec, Row: MeasuredRow>(
+        _ specs: [Spec],
+        settings: RunSettings,
+        label: (Spec) -> String,
+        _ run: (Spec, RowHarness) -> Row
+    ) -> [Row] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
         defer { try? group.syncShutdownGracefully() }
-        var results: [RowResult] = []
+        var results: [Row] = []
         for (number, spec) in specs.enumerated() {
-            let prefix = "[\(number + 1)/\(specs.count)] \(spec.label)"
-            let runner = RowRunner(settings: settings, group: group) { message in
+            let prefix = "[\(number + 1)/\(specs.count)] \(label(spec))"
+            let harness = RowHarness(settings: settings, group: group) { message in
                 Self.progress("\(prefix): \(message)")
             }
-            let result = runner.run(spec)
+            let result = run(spec, harness)
             results.append(result)
             output(result.summary)
         }
+        return results
+    }
 
-        let ratios = ModeRatio.all(in: results)
-        output("")
-        output("Results (\(format(duration, 0)) s window after \(format(warmup, 0)) s warm-up):")
-        output("")
-        output(Report.resultsTable(results).render(markdown: markdown))
-        if !ratios.isEmpty {
-            output("")
-            output("Server CPU per event, task ÷ reactor:")
-            output("")
-            output(Report.ratioTable(ratios).render(markdown: markdown))
-        }
+    /// Writes `report` to `--json` if asked, then exits with status 1 if any row failed.
+    func finish<Document: Encodable, Row: MeasuredRow>(_ report: Document, rows: [Row]) throws {
         if let json {
-            let report = BenchReport(machine: machine, settings: settingsDescription, rows: results, ratios: ratios)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
             output("")
             output("wrote \(json)")
         }
-        if results.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+        if rows.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
 
     /// Every combination, framework-major.
@@ -311,6 +337,14 @@ struct DatastarBench: ParsableCommand {
     func output(_ line: String) {
         print(line)
         fflush(nil)
+    }
+
+    /// A table under its title, each after a blank line.
+    func output(_ title: String, _ table: Table) {
+        output("")
+        output(title)
+        output("")
+        output(table.render(markdown: markdown))
     }
 
     /// A progress line on standard error.

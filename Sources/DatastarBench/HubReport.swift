@@ -83,28 +83,34 @@ struct HubRowResult: Codable, Sendable {
         if let rate = publishRate, rate < 0.99 * Double(hz) {
             notes.append("publishing fell behind \(hz)/s")
         }
-        if let ended = subscribersEnded, ended > 0 { notes.append("\(ended) subscribers ended") }
-        if let errors = protocolErrors, errors > 0 { notes.append("\(errors) framing errors") }
-        if let negative = negativeLags, negative > 0 { notes.append("\(negative) negative lags") }
-        return notes
+        return notes + connectionNotes
     }
 
     /// A one-line summary, printed as soon as the row is done.
     var summary: String {
-        let head = "\(server) \(mode) \(subscribersOpened)/\(subscribersRequested) subscribers \(hz)/s"
-        guard deliveries != nil else { return "\(head): FAILED: \(failure ?? "")" }
-        var parts = [
-            "\(publishes ?? 0) publishes (\(cell(publishRate, 2))/s, round trip p99 \(cell(publishRoundTripP99Ms, 1)) ms)",
-            "\(cell(deliveriesPerSecond, 1)) deliveries/s",
-            "delivered \(cell(deliveredPercent, 2)) %",
-            "lag p50 \(cell(lagP50Ms, 3)) ms p99 \(cell(lagP99Ms, 3)) ms max \(cell(lagMaxMs, 1)) ms",
-            "server CPU \(cell(serverCPUPercent, 1)) % (\(cell(serverCPUMicrosPerDelivery, 2)) µs/delivery)",
-            "server RSS \(cell(serverRSSPerSubscriberKiB, 2)) KiB/subscriber",
-            "client CPU \(cell(clientCPUPercent, 1)) %",
-        ]
-        parts += notes
-        return "\(head): " + parts.joined(separator: ", ")
+        summary(
+            head: "\(server) \(mode) \(subscribersOpened)/\(subscribersRequested) subscribers \(hz)/s",
+            measured: deliveries != nil,
+            leading: [
+                "\(publishes ?? 0) publishes (\(cell(publishRate, 2))/s, round trip p99 \(cell(publishRoundTripP99Ms, 1)) ms)",
+                "\(cell(deliveriesPerSecond, 1)) deliveries/s",
+            ]
+        )
     }
+}
+
+extension HubRowResult: MeasuredRow {
+    static let connectionName = "subscriber"
+    static let unitName = "delivery"
+
+    var connectionsRequested: Int { subscribersRequested }
+    var connectionsOpened: Int {
+        get { subscribersOpened }
+        set { subscribersOpened = newValue }
+    }
+    var connectionsEnded: Int? { subscribersEnded }
+    var serverCPUMicrosPerUnit: Double? { serverCPUMicrosPerDelivery }
+    var serverRSSPerConnectionKiB: Double? { serverRSSPerSubscriberKiB }
 }
 
 /// A Swift row against the C baseline with the same subscribers and rate, and the goal:
@@ -175,59 +181,42 @@ struct HubBenchReport: Codable, Sendable {
 
 extension Report {
     static func hubTable(_ results: [HubRowResult]) -> Table {
-        var table = Table(
-            headers: [
-                "server", "mode", "subscribers", "publishes/s", "publish RTT p99 ms", "deliveries/s", "delivered %",
-                "lag p50 ms", "lag p99 ms", "server CPU %", "server µs/delivery", "server RSS KiB/subscriber",
-                "client CPU %", "notes",
-            ],
-            alignments: [
-                .left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right,
-                .left,
-            ]
+        Table(
+            results,
+            columns: leadingColumns(name: "server", \.server, mode: \.mode) + [
+                .right("publishes/s") { cell($0.publishRate, 2) },
+                .right("publish RTT p99 ms") { cell($0.publishRoundTripP99Ms, 1) },
+                .right("deliveries/s") { cell($0.deliveriesPerSecond, 1) },
+            ] + trailingColumns()
         )
-        for row in results {
-            table.rows.append([
-                row.server,
-                row.mode,
-                "\(row.subscribersOpened)/\(row.subscribersRequested)",
-                cell(row.publishRate, 2),
-                cell(row.publishRoundTripP99Ms, 1),
-                cell(row.deliveriesPerSecond, 1),
-                cell(row.deliveredPercent, 2),
-                cell(row.lagP50Ms, 3),
-                cell(row.lagP99Ms, 3),
-                cell(row.serverCPUPercent, 1),
-                cell(row.serverCPUMicrosPerDelivery, 2),
-                cell(row.serverRSSPerSubscriberKiB, 2),
-                cell(row.clientCPUPercent, 1),
-                row.notes.joined(separator: "; ").replacingOccurrences(of: "|", with: "/"),
-            ])
-        }
-        return table
     }
 
     static func hubGoalTable(_ comparisons: [HubComparison]) -> Table {
-        var table = Table(
-            headers: [
-                "server", "mode", "subscribers", "publishes/s", "µs/delivery", "C µs/delivery", "÷ C",
-                "lag p99 ms", "delivered %", "goal",
-            ],
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .left]
+        Table(
+            comparisons,
+            columns: [
+                .left("server") { $0.server },
+                .left("mode") { $0.mode },
+                .right("subscribers") { "\($0.subscribers)" },
+                .right("publishes/s") { "\($0.hz)" },
+                .right("µs/delivery") { format($0.microsPerDelivery, 2) },
+                .right("C µs/delivery") { format($0.baselineMicrosPerDelivery, 2) },
+                .right("÷ C") { format($0.overBaseline, 2) + "×" },
+                .right("lag p99 ms") { format($0.lagP99Ms, 3) },
+                .right("delivered %") { format($0.deliveredPercent, 2) },
+                .left("goal") { $0.goalText },
+            ]
         )
-        for comparison in comparisons {
-            var misses: [String] = []
-            if !comparison.meetsCPU { misses.append("CPU > \(format(HubComparison.cpuGoalRatio, 1))× C") }
-            if !comparison.meetsLatency { misses.append("p99 > \(Int(HubComparison.latencyGoalMs)) ms") }
-            if !comparison.meetsDelivery { misses.append("delivery < \(HubComparison.deliveryGoalPercent) %") }
-            table.rows.append([
-                comparison.server, comparison.mode, "\(comparison.subscribers)", "\(comparison.hz)",
-                format(comparison.microsPerDelivery, 2), format(comparison.baselineMicrosPerDelivery, 2),
-                format(comparison.overBaseline, 2) + "×", format(comparison.lagP99Ms, 3),
-                format(comparison.deliveredPercent, 2),
-                misses.isEmpty ? "met" : "missed: " + misses.joined(separator: ", "),
-            ])
-        }
-        return table
+    }
+}
+
+extension HubComparison {
+    /// "met", or which parts of the goal the row missed.
+    var goalText: String {
+        var misses: [String] = []
+        if !meetsCPU { misses.append("CPU > \(format(Self.cpuGoalRatio, 1))× C") }
+        if !meetsLatency { misses.append("p99 > \(Int(Self.latencyGoalMs)) ms") }
+        if !meetsDelivery { misses.append("delivery < \(Self.deliveryGoalPercent) %") }
+        return misses.isEmpty ? "met" : "missed: " + misses.joined(separator: ", ")
     }
 }

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 
 /// One row of the hub scenario: a server, how it fans out, how many subscribers, how many
 /// publishes per second.
@@ -22,16 +20,16 @@ struct HubRowSpec: Sendable, Hashable {
 /// row's rate for a warm-up and then for the measurement, waits for the deliveries to drain
 /// after each, and measures delivery, publish-to-receipt latency, server CPU and memory.
 struct HubRowRunner {
-    let settings: RunSettings
-    let group: MultiThreadedEventLoopGroup
+    let harness: RowHarness
     /// The C baseline's executable (rows whose server is `c-epoll`).
     let baseline: URL?
-    let progress: (String) -> Void
 
     /// After the last publish of a phase, deliveries are awaited at most this long; the wait
     /// ends sooner when all have arrived or none arrived for `drainQuiet` seconds.
     var drainLimit = 10.0
     var drainQuiet = 1.0
+
+    var settings: RunSettings { harness.settings }
 
     func run(_ spec: HubRowSpec) -> HubRowResult {
         var result = HubRowResult(spec: spec)
@@ -51,32 +49,9 @@ struct HubRowRunner {
                 "--threads", String(settings.serverThreads),
             ]
         }
-        progress("starting \(executable.lastPathComponent)")
-        let server: ServerProcess
-        do {
-            server = try ServerProcess.launch(
-                executable: executable,
-                arguments: arguments,
-                timeout: settings.startLimit
-            )
-        } catch {
-            result.failure = "\(error)"
-            return result
-        }
-        result.serverRSSBeforeKiB = server.residentKiB
-
-        var slots: [LoopSlot] = []
-        do {
-            slots = try LoopSlot.make(for: group)
+        harness.run(executable: executable, arguments: arguments, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
-        } catch {
-            result.failure = result.failure.map { "\($0); \(error)" } ?? "\(error)"
         }
-        if !slots.isEmpty {
-            progress("closing \(result.subscribersOpened) subscribers")
-            StreamOpener(settings: settings, group: group).closeAll(slots, progress: progress)
-        }
-        server.stop()
         return result
     }
 
@@ -86,63 +61,42 @@ struct HubRowRunner {
         slots: [LoopSlot],
         into result: inout HubRowResult
     ) throws {
-        progress("server pid \(server.pid) on port \(server.port); opening \(spec.subscribers) subscribers")
-        let connectStart = Clock.monotonicSeconds()
-        let connection = try StreamOpener(settings: settings, group: group).open(
-            count: spec.subscribers,
-            path: "/sub",
-            server: server,
-            slots: slots
-        )
-        result.connectSeconds = Clock.monotonicSeconds() - connectStart
-        let opened = try LoopSlot.snapshot(slots).opened
-        result.subscribersOpened = opened
-        if opened < spec.subscribers {
+        let shortfall = try harness.open(spec.subscribers, path: "/sub", server: server, slots: slots, into: &result)
+        let opened = result.subscribersOpened
+        if let shortfall {
             // Report what was reached: measure with the subscribers that did open.
-            let reason = connection.reason ?? "unknown reason"
-            result.failure = "opened \(opened) of \(spec.subscribers) subscribers: \(reason)"
+            result.failure = shortfall
             guard opened > 0, server.isRunning else { return }
-            progress("opened only \(opened) of \(spec.subscribers) subscribers; measuring with those")
+            harness.progress("opened only \(opened) of \(spec.subscribers) subscribers; measuring with those")
         } else {
-            progress("opened \(opened) subscribers in \(format(result.connectSeconds ?? 0, 1)) s")
+            harness.progress("opened \(opened) subscribers in \(format(result.connectSeconds ?? 0, 1)) s")
         }
         result.serverRSSOpenKiB = server.residentKiB
 
         let publisher = Publisher(port: server.port, timeout: 15)
         let warmupCount = Int((settings.warmup * Double(spec.hz)).rounded())
         if warmupCount > 0 {
-            progress("warming up: \(warmupCount) publishes")
+            harness.progress("warming up: \(warmupCount) publishes")
             let warmup = publisher.run(count: warmupCount, hz: Double(spec.hz))
             _ = try drain(slots, expected: warmup.written * opened)
-            guard server.isRunning else { throw BenchError.server("exited during the warm-up") }
+            try server.checkRunning(during: "the warm-up")
         }
 
         let count = max(1, Int((settings.duration * Double(spec.hz)).rounded()))
-        progress("measuring: \(count) publishes at \(spec.hz)/s to \(opened) subscribers")
+        harness.progress("measuring: \(count) publishes at \(spec.hz)/s to \(opened) subscribers")
         let before = try LoopSlot.snapshot(slots)
-        _ = try LoopSlot.onEach(slots, timeout: 30) { $0.resetWindow() }
-        let start = Clock.monotonicSeconds()
-        let serverCPUStart = server.cpuSeconds
-        let serverScheduledStart = server.scheduledSeconds
-        let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
-        var publishEnd = start
-        var serverCPUPublished: Double?
-        var clientCPUPublished: Double?
+        let open = try MeasurementWindow.open(server: server, slots: slots)
+        // CPU % is over the publishing, read at the end of the last interval (not the drain).
+        var published: Reading?
         let publishes = publisher.run(count: count, hz: Double(spec.hz)) {
-            publishEnd = Clock.monotonicSeconds()
-            serverCPUPublished = server.cpuSeconds
-            clientCPUPublished = ProcFS.cpuSeconds(pid: "self")
+            published = Reading.take(server, .client)
         }
         let expected = publishes.written * opened
         result.drainSeconds = try drain(slots, expected: expected)
-        let stats = try LoopSlot.snapshot(slots)
-        let window = Clock.monotonicSeconds() - start
-        let serverCPUEnd = server.cpuSeconds
-        let serverScheduledEnd = server.scheduledSeconds
-        let rssAfter = server.residentKiB
-        guard server.isRunning else { throw BenchError.server("exited during the measurement") }
+        let window = try open.close(server: server, slots: slots)
 
-        result.windowSeconds = window
+        let stats = window.stats
+        result.record(window)
         result.publishSeconds = publishes.seconds
         result.publishes = publishes.written
         result.publishesAcknowledged = publishes.acknowledged
@@ -155,36 +109,16 @@ struct HubRowRunner {
         result.expectedDeliveries = expected
         result.deliveriesPerSecond = publishes.seconds > 0 ? Double(stats.events) / publishes.seconds : nil
         result.deliveredPercent = expected > 0 ? 100 * Double(stats.events) / Double(expected) : nil
-        result.otherEvents = stats.otherEvents
-        result.negativeLags = stats.negativeLags
-        result.bodyBytes = stats.bytes
         result.subscribersEnded = stats.ended
         result.subscribersEndedInWindow = stats.ended - before.ended
-        result.protocolErrors = stats.protocolErrors
-        result.lagP50Ms = stats.lags.quantile(0.50).map { $0 / 1000 }
-        result.lagP99Ms = stats.lags.quantile(0.99).map { $0 / 1000 }
-        result.lagMeanMs = stats.lags.mean.map { $0 / 1000 }
-        result.lagMaxMs = stats.lags.total > 0 ? Double(stats.lags.maximum) / 1000 : nil
-        if let begin = serverCPUStart, let end = serverCPUEnd {
-            result.serverCPUSeconds = end - begin
-            if stats.events > 0 { result.serverCPUMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6 }
+        result.serverCPUMicrosPerDelivery = micros(result.serverCPUSeconds, per: stats.events)
+        result.serverScheduledMicrosPerDelivery = micros(result.serverScheduledCPUSeconds, per: stats.events)
+        if let published {
+            let publishing = published.time - window.start.time
+            result.serverCPUPercent = percent(published.used(\.serverCPU, since: window.start), of: publishing)
+            result.clientCPUPercent = percent(published.used(\.clientCPU, since: window.start), of: publishing)
         }
-        if let begin = serverCPUStart, let end = serverCPUPublished, publishEnd > start {
-            result.serverCPUPercent = 100 * (end - begin) / (publishEnd - start)
-        }
-        if let begin = serverScheduledStart, let end = serverScheduledEnd {
-            result.serverScheduledCPUSeconds = end - begin
-            if stats.events > 0 {
-                result.serverScheduledMicrosPerDelivery = (end - begin) / Double(stats.events) * 1e6
-            }
-        }
-        if let begin = clientCPUStart, let end = clientCPUPublished, publishEnd > start {
-            result.clientCPUPercent = 100 * (end - begin) / (publishEnd - start)
-        }
-        result.serverRSSAfterKiB = rssAfter
-        if let before = result.serverRSSBeforeKiB, let after = rssAfter, opened > 0 {
-            result.serverRSSPerSubscriberKiB = Double(after - before) / Double(opened)
-        }
+        result.serverRSSPerSubscriberKiB = result.rssGrowth(per: opened)
     }
 
     /// Waits until `expected` events have arrived in the window, none arrived for

@@ -43,23 +43,7 @@ extension DatastarBench {
                 baseline = try CBaseline.build(source: source, compiler: cc)
             }
         }
-        let settings = RunSettings(
-            server: serverExecutable,
-            warmup: warmupSeconds,
-            duration: durationSeconds,
-            serverThreads: serverThreads,
-            sources: try (0..<sources).map { try SocketAddress(ipAddress: "127.0.0.\($0 + 2)", port: 0) }
-        )
-        let settingsDescription = [
-            "scenario": "hub",
-            "server": settings.server.path,
-            "cServer": baseline?.path ?? "",
-            "serverThreads": String(serverThreads),
-            "clientThreads": String(clientThreads),
-            "sources": String(sources),
-            "warmupSeconds": String(warmupSeconds),
-            "durationSeconds": String(durationSeconds),
-        ]
+        let settings = try runSettings()
         output(machine.description)
         output(
             "run: hub scenario, \(specs.count) rows; server threads \(serverThreads) (C server: 1), client threads "
@@ -69,50 +53,31 @@ extension DatastarBench {
         )
         output("")
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: clientThreads)
-        defer { try? group.syncShutdownGracefully() }
-        var results: [HubRowResult] = []
-        for (number, spec) in specs.enumerated() {
-            let prefix = "[\(number + 1)/\(specs.count)] \(spec.label)"
-            let runner = HubRowRunner(settings: settings, group: group, baseline: baseline) { message in
-                Self.progress("\(prefix): \(message)")
-            }
-            let result = runner.run(spec)
-            results.append(result)
-            output(result.summary)
+        let results = runRows(specs, settings: settings, label: \.label) { spec, harness in
+            HubRowRunner(harness: harness, baseline: baseline).run(spec)
         }
-
         let comparisons = HubComparison.all(in: results)
-        output("")
         output(
             "Results (\(format(durationSeconds, 0)) s of publishing after \(format(warmupSeconds, 0)) s warm-up; "
-                + "lag = receipt − the event's \"t\"; server µs/delivery = server utime+stime ÷ deliveries):"
+                + "lag = receipt − the event's \"t\"; server µs/delivery = server utime+stime ÷ deliveries):",
+            Report.hubTable(results)
         )
-        output("")
-        output(Report.hubTable(results).render(markdown: markdown))
         if !comparisons.isEmpty {
-            output("")
             output(
                 "Against the goal (p99 ≤ \(Int(HubComparison.latencyGoalMs)) ms, server CPU per delivery ≤ "
                     + "\(format(HubComparison.cpuGoalRatio, 1))× the C epoll server's, delivered ≥ "
-                    + "\(HubComparison.deliveryGoalPercent) %):"
+                    + "\(HubComparison.deliveryGoalPercent) %):",
+                Report.hubGoalTable(comparisons)
             )
-            output("")
-            output(Report.hubGoalTable(comparisons).render(markdown: markdown))
         }
-        if let json {
-            let report = HubBenchReport(
+        try finish(
+            HubBenchReport(
                 machine: machine,
-                settings: settingsDescription,
+                settings: settingsDescription.merging(["scenario": "hub", "cServer": baseline?.path ?? ""]) { $1 },
                 rows: results,
                 comparisons: comparisons
-            )
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
-            output("")
-            output("wrote \(json)")
-        }
-        if results.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
+            ),
+            rows: results
+        )
     }
 }

@@ -46,28 +46,31 @@ struct RowResult: Codable, Sendable {
     /// Anything about a row that ran that deserves a look.
     var notes: [String] {
         guard succeeded else { return ["FAILED: \(failure ?? "")"] }
-        var notes: [String] = []
-        if let ended = streamsEnded, ended > 0 { notes.append("\(ended) streams ended") }
-        if let errors = protocolErrors, errors > 0 { notes.append("\(errors) framing errors") }
-        if let negative = negativeLags, negative > 0 { notes.append("\(negative) negative lags") }
-        return notes
+        return connectionNotes
     }
 
     /// A one-line summary, printed as soon as the row is done.
     var summary: String {
-        let head = "\(framework) \(mode) \(streamsOpened)/\(streamsRequested) streams \(hz) Hz"
-        guard succeeded else { return "\(head): FAILED: \(failure ?? "")" }
-        var parts = [
-            "\(cell(eventsPerSecond, 1)) events/s",
-            "delivered \(cell(deliveredPercent, 2)) %",
-            "lag p50 \(cell(lagP50Ms, 3)) ms p99 \(cell(lagP99Ms, 3)) ms max \(cell(lagMaxMs, 1)) ms",
-            "server CPU \(cell(serverCPUPercent, 1)) % (\(cell(serverCPUMicrosPerEvent, 2)) µs/event)",
-            "server RSS \(cell(serverRSSPerStreamKiB, 2)) KiB/stream",
-            "client CPU \(cell(clientCPUPercent, 1)) %",
-        ]
-        parts += notes
-        return "\(head): " + parts.joined(separator: ", ")
+        summary(
+            head: "\(framework) \(mode) \(streamsOpened)/\(streamsRequested) streams \(hz) Hz",
+            measured: succeeded,
+            leading: ["\(cell(eventsPerSecond, 1)) events/s"]
+        )
     }
+}
+
+extension RowResult: MeasuredRow {
+    static let connectionName = "stream"
+    static let unitName = "event"
+
+    var connectionsRequested: Int { streamsRequested }
+    var connectionsOpened: Int {
+        get { streamsOpened }
+        set { streamsOpened = newValue }
+    }
+    var connectionsEnded: Int? { streamsEnded }
+    var serverCPUMicrosPerUnit: Double? { serverCPUMicrosPerEvent }
+    var serverRSSPerConnectionKiB: Double? { serverRSSPerStreamKiB }
 }
 
 /// task ÷ reactor server CPU per event, for one framework, stream count and rate.
@@ -154,50 +157,107 @@ struct Table {
     }
 }
 
+extension MeasuredRow {
+    /// Notes on the connections and the framing, for either scenario.
+    var connectionNotes: [String] {
+        var notes: [String] = []
+        if let ended = connectionsEnded, ended > 0 { notes.append("\(ended) \(Self.connectionName)s ended") }
+        if let errors = protocolErrors, errors > 0 { notes.append("\(errors) framing errors") }
+        if let negative = negativeLags, negative > 0 { notes.append("\(negative) negative lags") }
+        return notes
+    }
+
+    /// `head`, then (if `measured`) the scenario's `leading` figures, delivery, lag, server
+    /// CPU and RSS, client CPU and the notes; else the failure.
+    func summary(head: String, measured: Bool, leading: [String]) -> String {
+        guard measured else { return "\(head): FAILED: \(failure ?? "")" }
+        let parts =
+            leading + [
+                "delivered \(cell(deliveredPercent, 2)) %",
+                "lag p50 \(cell(lagP50Ms, 3)) ms p99 \(cell(lagP99Ms, 3)) ms max \(cell(lagMaxMs, 1)) ms",
+                "server CPU \(cell(serverCPUPercent, 1)) % (\(cell(serverCPUMicrosPerUnit, 2)) µs/\(Self.unitName))",
+                "server RSS \(cell(serverRSSPerConnectionKiB, 2)) KiB/\(Self.connectionName)",
+                "client CPU \(cell(clientCPUPercent, 1)) %",
+            ] + notes
+        return "\(head): " + parts.joined(separator: ", ")
+    }
+}
+
+/// One column of a table of `Row`s.
+struct Column<Row> {
+    var header: String
+    var alignment: Table.Alignment
+    var text: (Row) -> String
+
+    static func left(_ header: String, _ text: @escaping (Row) -> String) -> Column {
+        Column(header: header, alignment: .left, text: text)
+    }
+
+    static func right(_ header: String, _ text: @escaping (Row) -> String) -> Column {
+        Column(header: header, alignment: .right, text: text)
+    }
+}
+
+extension Table {
+    /// A row of cells for each of `rows`, one cell per column.
+    init<Row>(_ rows: [Row], columns: [Column<Row>]) {
+        self.init(headers: columns.map(\.header), alignments: columns.map(\.alignment))
+        self.rows = rows.map { row in columns.map { $0.text(row) } }
+    }
+}
+
 enum Report {
+    /// The columns a results table of either scenario starts with: the server (`name`),
+    /// the mode and the connections opened of those asked for.
+    static func leadingColumns<Row: MeasuredRow>(
+        name: String,
+        _ server: @escaping (Row) -> String,
+        mode: @escaping (Row) -> String
+    ) -> [Column<Row>] {
+        [
+            .left(name, server),
+            .left("mode", mode),
+            .right("\(Row.connectionName)s") { "\($0.connectionsOpened)/\($0.connectionsRequested)" },
+        ]
+    }
+
+    /// The columns a results table of either scenario ends with: delivery, lag, server CPU
+    /// and RSS, client CPU and the notes.
+    static func trailingColumns<Row: MeasuredRow>() -> [Column<Row>] {
+        [
+            .right("delivered %") { cell($0.deliveredPercent, 2) },
+            .right("lag p50 ms") { cell($0.lagP50Ms, 3) },
+            .right("lag p99 ms") { cell($0.lagP99Ms, 3) },
+            .right("server CPU %") { cell($0.serverCPUPercent, 1) },
+            .right("server µs/\(Row.unitName)") { cell($0.serverCPUMicrosPerUnit, 2) },
+            .right("server RSS KiB/\(Row.connectionName)") { cell($0.serverRSSPerConnectionKiB, 2) },
+            .right("client CPU %") { cell($0.clientCPUPercent, 1) },
+            .left("notes") { $0.notes.joined(separator: "; ").replacingOccurrences(of: "|", with: "/") },
+        ]
+    }
+
     static func resultsTable(_ results: [RowResult]) -> Table {
-        var table = Table(
-            headers: [
-                "framework", "mode", "streams", "hz", "events/s", "delivered %", "lag p50 ms", "lag p99 ms",
-                "server CPU %", "server µs/event", "server RSS KiB/stream", "client CPU %", "notes",
-            ],
-            alignments: [
-                .left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left,
-            ]
+        Table(
+            results,
+            columns: leadingColumns(name: "framework", \.framework, mode: \.mode) + [
+                .right("hz") { "\($0.hz)" },
+                .right("events/s") { cell($0.eventsPerSecond, 1) },
+            ] + trailingColumns()
         )
-        for row in results {
-            table.rows.append([
-                row.framework,
-                row.mode,
-                "\(row.streamsOpened)/\(row.streamsRequested)",
-                "\(row.hz)",
-                cell(row.eventsPerSecond, 1),
-                cell(row.deliveredPercent, 2),
-                cell(row.lagP50Ms, 3),
-                cell(row.lagP99Ms, 3),
-                cell(row.serverCPUPercent, 1),
-                cell(row.serverCPUMicrosPerEvent, 2),
-                cell(row.serverRSSPerStreamKiB, 2),
-                cell(row.clientCPUPercent, 1),
-                row.notes.joined(separator: "; ").replacingOccurrences(of: "|", with: "/"),
-            ])
-        }
-        return table
     }
 
     static func ratioTable(_ ratios: [ModeRatio]) -> Table {
-        var table = Table(
-            headers: ["framework", "streams", "hz", "reactor µs/event", "task µs/event", "task ÷ reactor"],
-            alignments: [.left, .right, .right, .right, .right, .right]
+        Table(
+            ratios,
+            columns: [
+                .left("framework") { $0.framework },
+                .right("streams") { "\($0.streams)" },
+                .right("hz") { "\($0.hz)" },
+                .right("reactor µs/event") { format($0.reactorMicrosPerEvent, 2) },
+                .right("task µs/event") { format($0.taskMicrosPerEvent, 2) },
+                .right("task ÷ reactor") { format($0.taskOverReactor, 2) + "×" },
+            ]
         )
-        for ratio in ratios {
-            table.rows.append([
-                ratio.framework, "\(ratio.streams)", "\(ratio.hz)",
-                format(ratio.reactorMicrosPerEvent, 2), format(ratio.taskMicrosPerEvent, 2),
-                format(ratio.taskOverReactor, 2) + "×",
-            ])
-        }
-        return table
     }
 }
 

@@ -1,7 +1,5 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 
 /// One cell of the matrix.
 struct RowSpec: Sendable, Hashable {
@@ -30,113 +28,57 @@ struct RunSettings: Sendable {
 
 /// Runs rows: starts the server, opens the streams, warms up, measures, tears down.
 struct RowRunner {
-    let settings: RunSettings
-    let group: MultiThreadedEventLoopGroup
-    let progress: (String) -> Void
+    let harness: RowHarness
+
+    var settings: RunSettings { harness.settings }
 
     func run(_ spec: RowSpec) -> RowResult {
         var result = RowResult(spec: spec)
-        progress("starting \(settings.server.lastPathComponent)")
         let arguments = [
             "--port", "0", "--framework", spec.framework, "--mode", spec.mode,
             "--threads", String(settings.serverThreads),
         ]
-        let server: ServerProcess
-        do {
-            server = try ServerProcess.launch(
-                executable: settings.server,
-                arguments: arguments,
-                timeout: settings.startLimit
-            )
-        } catch {
-            result.failure = "\(error)"
-            return result
-        }
-        result.serverRSSBeforeKiB = server.residentKiB
-
-        var slots: [LoopSlot] = []
-        do {
-            slots = try LoopSlot.make(for: group)
+        harness.run(executable: settings.server, arguments: arguments, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
-        } catch {
-            result.failure = "\(error)"
         }
-        if !slots.isEmpty {
-            progress("closing \(result.streamsOpened) streams")
-            StreamOpener(settings: settings, group: group).closeAll(slots, progress: progress)
-        }
-        server.stop()
         return result
     }
 
     private func measure(_ spec: RowSpec, server: ServerProcess, slots: [LoopSlot], into result: inout RowResult)
         throws
     {
-        progress("server pid \(server.pid) on port \(server.port); opening \(spec.streams) streams")
-        let connectStart = Clock.monotonicSeconds()
-        let connection = try StreamOpener(settings: settings, group: group).open(
-            count: spec.streams,
+        if let shortfall = try harness.open(
+            spec.streams,
             path: "/feed?hz=\(spec.hz)",
             server: server,
-            slots: slots
-        )
-        result.connectSeconds = Clock.monotonicSeconds() - connectStart
-        result.streamsOpened = try LoopSlot.snapshot(slots).opened
-        guard result.streamsOpened == spec.streams else {
-            let reason = connection.reason ?? "unknown reason"
-            result.failure = "opened \(result.streamsOpened) of \(spec.streams) streams: \(reason)"
+            slots: slots,
+            into: &result
+        ) {
+            result.failure = shortfall
             return
         }
-        progress(
+        harness.progress(
             "opened \(spec.streams) streams in \(format(result.connectSeconds ?? 0, 1)) s; "
                 + "warming up \(format(settings.warmup, 1)) s"
         )
         Clock.sleep(seconds: settings.warmup)
-        guard server.isRunning else { throw BenchError.server("exited during the warm-up") }
+        try server.checkRunning(during: "the warm-up")
 
-        progress("measuring \(format(settings.duration, 1)) s")
-        _ = try LoopSlot.onEach(slots, timeout: 30) { $0.resetWindow() }
-        let start = Clock.monotonicSeconds()
-        let serverCPUStart = server.cpuSeconds
-        let serverScheduledStart = server.scheduledSeconds
-        let clientCPUStart = ProcFS.cpuSeconds(pid: "self")
+        harness.progress("measuring \(format(settings.duration, 1)) s")
+        let open = try MeasurementWindow.open(server: server, slots: slots)
         Clock.sleep(seconds: settings.duration)
-        let stats = try LoopSlot.snapshot(slots)
-        let window = Clock.monotonicSeconds() - start
-        let serverCPUEnd = server.cpuSeconds
-        let serverScheduledEnd = server.scheduledSeconds
-        let clientCPUEnd = ProcFS.cpuSeconds(pid: "self")
-        let rssAfter = server.residentKiB
-        guard server.isRunning else { throw BenchError.server("exited during the measurement") }
+        let window = try open.close(server: server, slots: slots, also: .client)
 
-        result.windowSeconds = window
+        let stats = window.stats
+        result.record(window)
         result.events = stats.events
-        result.otherEvents = stats.otherEvents
-        result.negativeLags = stats.negativeLags
-        result.bodyBytes = stats.bytes
         result.streamsEnded = stats.ended
-        result.protocolErrors = stats.protocolErrors
-        result.eventsPerSecond = Double(stats.events) / window
-        result.deliveredPercent = 100 * Double(stats.events) / (Double(spec.streams * spec.hz) * window)
-        result.lagP50Ms = stats.lags.quantile(0.50).map { $0 / 1000 }
-        result.lagP99Ms = stats.lags.quantile(0.99).map { $0 / 1000 }
-        result.lagMeanMs = stats.lags.mean.map { $0 / 1000 }
-        result.lagMaxMs = stats.lags.total > 0 ? Double(stats.lags.maximum) / 1000 : nil
-        if let begin = serverCPUStart, let end = serverCPUEnd {
-            result.serverCPUSeconds = end - begin
-            result.serverCPUPercent = 100 * (end - begin) / window
-            if stats.events > 0 { result.serverCPUMicrosPerEvent = (end - begin) / Double(stats.events) * 1e6 }
-        }
-        if let begin = serverScheduledStart, let end = serverScheduledEnd {
-            result.serverScheduledCPUSeconds = end - begin
-        }
-        if let begin = clientCPUStart, let end = clientCPUEnd {
-            result.clientCPUPercent = 100 * (end - begin) / window
-        }
-        result.serverRSSAfterKiB = rssAfter
-        if let before = result.serverRSSBeforeKiB, let after = rssAfter {
-            result.serverRSSPerStreamKiB = Double(after - before) / Double(spec.streams)
-        }
+        result.eventsPerSecond = Double(stats.events) / window.seconds
+        result.deliveredPercent = 100 * Double(stats.events) / (Double(spec.streams * spec.hz) * window.seconds)
+        result.serverCPUPercent = percent(result.serverCPUSeconds, of: window.seconds)
+        result.serverCPUMicrosPerEvent = micros(result.serverCPUSeconds, per: stats.events)
+        result.clientCPUPercent = percent(window.end.used(\.clientCPU, since: window.start), of: window.seconds)
+        result.serverRSSPerStreamKiB = result.rssGrowth(per: spec.streams)
     }
 }
 

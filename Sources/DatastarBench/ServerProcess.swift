@@ -46,6 +46,11 @@ final class ServerProcess {
 
     var isRunning: Bool { process.isRunning }
 
+    /// Throws if the server has exited (`phase` names when, for the message).
+    func checkRunning(during phase: String) throws {
+        guard isRunning else { throw BenchError.server("exited during \(phase)") }
+    }
+
     /// Resident set size in KiB, or nil once the process is gone.
     var residentKiB: Int? { ProcFS.residentKiB(pid: String(pid)) }
 
