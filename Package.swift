@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DatastarNIO", targets: ["DatastarNIO"]),
         .library(name: "DatastarHummingbird", targets: ["DatastarHummingbird"]),
         .library(name: "DatastarVapor", targets: ["DatastarVapor"]),
+        .library(name: "DatastarPostgres", targets: ["DatastarPostgres"]),
         .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
         .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
         .executable(name: "datastar-bench", targets: ["DatastarBench"]),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "Datastar", swiftSettings: strictSettings),
@@ -64,6 +66,18 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarPostgres",
+            dependencies: [
+                "DatastarNIO",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -131,7 +145,8 @@ let package = Package(
         .testTarget(
             name: "DatastarAdapterTests",
             dependencies: [
-                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor", "ConformanceServer",
+                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor", "DatastarPostgres",
+                "ConformanceServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -139,6 +154,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Golden")],
             swiftSettings: strictSettings
