@@ -94,7 +94,8 @@ extension RequestContext {
 /// transport frames each chunk itself and writes it below NIO's HTTP response encoder: one
 /// buffer and one handler hop per write instead of a walk through every HTTP handler with
 /// three buffers. The encoder still writes the head before and the last chunk after, so the
-/// bytes on the wire are the same. Elsewhere (HTTP/2, or a pipeline without that encoder) it
+/// bytes on the wire are the same; channel handlers an app adds above the encoder do not see
+/// these chunks. Elsewhere (HTTP/2, or a pipeline without that encoder) it
 /// writes body parts through the whole pipeline.
 struct HummingbirdTransport: ReactorTransport {
     let channel: any Channel
