@@ -91,22 +91,19 @@ extension RequestContext {
 /// Writes a reactor stream straight to a Hummingbird channel, on its event loop.
 ///
 /// On HTTP/1, where Hummingbird sends a streamed body with chunked transfer encoding, the
-/// transport frames each chunk itself and writes it below NIO's HTTP response encoder: one
-/// buffer and one handler hop per write instead of a walk through every HTTP handler with
-/// three buffers. The encoder still writes the head before and the last chunk after, so the
-/// bytes on the wire are the same; channel handlers an app adds above the encoder do not see
-/// these chunks. Elsewhere (HTTP/2, or a pipeline without that encoder) it
-/// writes body parts through the whole pipeline.
+/// transport takes chunks the reactor has framed (``ReactorTransport/writesHTTP1Chunks``) and
+/// writes them below NIO's HTTP response encoder: one buffer and one handler hop per write —
+/// for a hub message, the same buffer for every subscriber of the loop — instead of a walk
+/// through every HTTP handler with three buffers. The encoder still writes the head before and
+/// the last chunk after, so the bytes on the wire are the same; channel handlers an app adds
+/// above the encoder do not see these chunks. Elsewhere (HTTP/2, or a pipeline without that
+/// encoder) it writes body parts through the whole pipeline.
 struct HummingbirdTransport: ReactorTransport {
     let channel: any Channel
     let done: CheckedContinuation<Void, Never>
     /// Where chunks are written on HTTP/1: the response encoder's context, looked up at the
-    /// first write (on the loop); `.some(nil)` once the lookup found none.
+    /// first use (on the loop); `.some(nil)` once the lookup found none.
     private let encoder: NIOLoopBoundBox<ChannelHandlerContext??>
-
-    /// Chunks up to this size are framed into one buffer (a copy); larger ones are written as
-    /// header, payload and trailer, so the payload is not copied.
-    static let copyLimit = 16 * 1024
 
     init(channel: any Channel, done: CheckedContinuation<Void, Never>, isHTTP1: Bool) {
         self.channel = channel
@@ -116,27 +113,15 @@ struct HummingbirdTransport: ReactorTransport {
 
     var eventLoop: any EventLoop { channel.eventLoop }
 
+    var writesHTTP1Chunks: Bool { encoderContext() != nil }
+
     func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        guard buffer.readableBytes > 0, let context = encoderContext() else {
-            channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: promise)
-            return
-        }
-        let size = buffer.readableBytes
-        var header = context.channel.allocator.buffer(capacity: size <= Self.copyLimit ? size + 12 : 10)
-        header.writeString(String(size, radix: 16))
-        header.writeStaticString("\r\n")
-        if size <= Self.copyLimit {
-            header.writeImmutableBuffer(buffer)
-            header.writeStaticString("\r\n")
-            context.writeAndFlush(NIOAny(IOData.byteBuffer(header)), promise: promise)
+        if buffer.readableBytes > 0, let context = encoderContext() {
+            context.writeAndFlush(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
         } else {
-            context.write(NIOAny(IOData.byteBuffer(header)), promise: nil)
-            context.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil)
-            context.writeAndFlush(NIOAny(IOData.byteBuffer(Self.trailer)), promise: promise)
+            channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: promise)
         }
     }
-
-    private static let trailer = ByteBuffer(string: "\r\n")
 
     /// The HTTP/1 response encoder's context, if the channel has one.
     private func encoderContext() -> ChannelHandlerContext? {

@@ -53,12 +53,13 @@ struct HubEngineTests {
         reactor: DatastarReactor,
         topics: [String] = ["t"],
         loops: [NIOAsyncTestingEventLoop],
+        chunked: Bool = false,
         backlogLimit: Int = HubSubscription.defaultBacklogLimit,
         lastEventID: String? = nil,
         disconnects: NIOLockedValueBox<[StreamEndReason]>? = nil,
         onConnect: DatastarStream.Updater? = nil
     ) async -> [RecordingTransport] {
-        let transports = loops.map { RecordingTransport(loop: $0) }
+        let transports = loops.map { RecordingTransport(loop: $0, chunked: chunked) }
         for transport in transports {
             reactor.register(
                 DatastarStream(
@@ -109,6 +110,29 @@ struct HubEngineTests {
         )
         await reactor.shutdown()
         #expect(hub.subscriberCount(of: "t") == 0)
+    }
+
+    @Test("transports that take HTTP/1 chunks get one chunk per message and loop, framed once, shared")
+    func chunkedTransports() async throws {
+        let hub = DatastarHub(name: "chunked")
+        let reactor = DatastarReactor(name: "chunked")
+        let chunked = await subscribe(hub, reactor: reactor, loops: [loopA, loopA, loopB], chunked: true) { sse in
+            try sse.send(Self.signal(0))
+        }
+        let plain = await subscribe(hub, reactor: reactor, loops: [loopA])
+        let big = DatastarEvent.patchSignals(#"{"pad":"\#(String(repeating: "x", count: 300))"}"#)
+        try hub.publish(big, to: "t")
+        await runLoops()
+        let body = Self.encoded([big])
+        let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
+        let first = Self.encoded([Self.signal(0)])
+        let firstChunk = String(first.utf8.count, radix: 16) + "\r\n" + first + "\r\n"
+        #expect(chunked.allSatisfy { $0.written == [firstChunk, chunk] })
+        #expect(plain[0].written == [body])
+        // The two subscribers on loop A share one framed buffer; loop B framed its own.
+        #expect(chunked[0].storage[1] == chunked[1].storage[1])
+        #expect(chunked[0].storage[1] != chunked[2].storage[1])
+        await reactor.shutdown()
     }
 
     @Test("a topic without subscribers on a loop costs that loop nothing; other topics are not delivered")

@@ -12,8 +12,9 @@ import Testing
 final class RecordingTransport: ReactorTransport {
     struct State {
         var written: [String] = []
-        /// Where each written buffer's bytes live: equal for buffers that share storage.
-        var storage: [UInt] = []
+        /// The written buffers, kept so that their storage stays alive (and its address
+        /// unique) for the test.
+        var buffers: [ByteBuffer] = []
         var pending: [EventLoopPromise<Void>] = []
         var holdWrites = false
         var finished = 0
@@ -21,8 +22,13 @@ final class RecordingTransport: ReactorTransport {
 
     let loop: NIOAsyncTestingEventLoop
     let state = NIOLockedValueBox(State())
+    /// Whether it takes HTTP/1.1 chunks, as the Hummingbird transport does on HTTP/1.
+    let writesHTTP1Chunks: Bool
 
-    init(loop: NIOAsyncTestingEventLoop) { self.loop = loop }
+    init(loop: NIOAsyncTestingEventLoop, chunked: Bool = false) {
+        self.loop = loop
+        self.writesHTTP1Chunks = chunked
+    }
 
     var eventLoop: any EventLoop { loop }
     var written: [String] { state.withLockedValue { $0.written } }
@@ -30,7 +36,12 @@ final class RecordingTransport: ReactorTransport {
 
     func hold() { state.withLockedValue { $0.holdWrites = true } }
 
-    var storage: [UInt] { state.withLockedValue { $0.storage } }
+    /// Where each written buffer's bytes live: equal for buffers that share storage.
+    var storage: [UInt] {
+        state.withLockedValue { $0.buffers }.map { buffer in
+            buffer.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        }
+    }
 
     /// Lets the held writes complete, and the next ones complete at once.
     func release() {
@@ -59,7 +70,7 @@ final class RecordingTransport: ReactorTransport {
         }
         let held = state.withLockedValue { state in
             state.written.append(String(buffer: buffer))
-            state.storage.append(buffer.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) })
+            state.buffers.append(buffer)
             if state.holdWrites, let promise { state.pending.append(promise) }
             return state.holdWrites
         }

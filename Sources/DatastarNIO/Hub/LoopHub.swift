@@ -34,12 +34,15 @@ final class LoopHub {
     }
 
     /// Writes each message to every subscriber of its topic on this loop, in order; each
-    /// subscriber gets the message's one buffer.
+    /// subscriber gets the message's one buffer (or, for transports that take HTTP/1 chunks,
+    /// the one chunk framed from it on this loop).
     func deliver(_ batch: [HubDelivery]) {
         eventLoop.assertInEventLoop()
         var reactors: [ObjectIdentifier: LoopReactor] = [:]
         for delivery in batch {
             guard let list = subscribers[delivery.message.topic] else { continue }
+            let payload = delivery.message.payload
+            var chunk: ByteBuffer?
             // Backwards over a snapshot: a subscriber retired during its write is swapped out
             // of the live list, and the snapshot still holds each of the others once.
             var index = list.count - 1
@@ -50,7 +53,14 @@ final class LoopHub {
                     continue
                 }
                 connection.hubSequence = delivery.sequence
-                reactor.deliver(delivery.message, to: connection)
+                let bytes: ByteBuffer
+                if connection.writesHTTP1Chunks {
+                    bytes = chunk ?? HTTP1Chunk.frame(payload)
+                    chunk = bytes
+                } else {
+                    bytes = payload
+                }
+                reactor.deliver(bytes, coalescingKey: delivery.message.coalescingKey, to: connection)
                 reactors[ObjectIdentifier(reactor)] = reactor
             }
         }

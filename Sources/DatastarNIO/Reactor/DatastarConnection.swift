@@ -52,9 +52,13 @@ public final class DatastarConnection {
     var hubSequence: UInt64 = 0
     /// Where the connection sits in each topic's subscriber list of its loop.
     var hubPositions: [String: Int] = [:]
-    /// Hub messages held back while earlier writes are still in flight.
-    var heldBack: [HubMessage] = []
+    /// Hub messages held back while earlier writes are still in flight: the bytes to write
+    /// (framed for this transport) and the message's coalescing key.
+    var heldBack: [(bytes: ByteBuffer, coalescingKey: String?)] = []
     var heldBackBytes = 0
+    /// Whether the transport takes HTTP/1.1 chunks (``ReactorTransport/writesHTTP1Chunks``),
+    /// asked once when the connection is added.
+    var writesHTTP1Chunks = false
 
     init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?, logger: Logger) {
         self.id = id

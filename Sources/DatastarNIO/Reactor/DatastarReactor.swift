@@ -173,6 +173,7 @@ final class LoopReactor {
         guard let stream = connection.stream, let transport = connection.transport else { return }
         connections[connection.id] = connection
         connection.loopReactor = self
+        connection.writesHTTP1Chunks = transport.writesHTTP1Chunks
         owner.metrics.open.increment()
         transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
             guard let self, let connection else { return }
@@ -251,7 +252,8 @@ final class LoopReactor {
     func flush(_ connection: DatastarConnection) {
         guard connection.output.readableBytes > 0 else { return }
         let events = connection.outputEvents
-        write(connection.takeOutput(), events: events, to: connection)
+        let output = connection.takeOutput()
+        write(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(output) : output, events: events, to: connection)
     }
 
     /// Writes and flushes one buffer, and follows its write: a failed write retires the
@@ -279,23 +281,23 @@ final class LoopReactor {
         transport.writeAndFlush(buffer, promise: promise)
     }
 
-    /// Hands a hub message to a subscriber: written at once when nothing is in flight (the
-    /// message's own buffer, shared by every subscriber), held back otherwise — replacing a
-    /// held-back message with the same coalescing key — and the subscriber is disconnected
-    /// when its backlog passes its limit.
-    func deliver(_ message: HubMessage, to connection: DatastarConnection) {
+    /// Hands a hub message to a subscriber: `bytes` (the message's payload, or its one HTTP/1
+    /// chunk, shared by every subscriber of the loop) is written at once when nothing is in
+    /// flight, held back otherwise — replacing a held-back message with the same coalescing
+    /// key — and the subscriber is disconnected when its backlog passes its limit.
+    func deliver(_ bytes: ByteBuffer, coalescingKey: String?, to connection: DatastarConnection) {
         guard connection.state == .active, let limit = connection.stream?.subscription?.backlogLimit else { return }
         if connection.writesInFlight == 0, connection.heldBack.isEmpty {
-            write(message.payload, events: 1, to: connection)
+            write(bytes, events: 1, to: connection)
             return
         }
-        if let key = message.coalescingKey,
-            let index = connection.heldBack.firstIndex(where: { $0.coalescingKey == key })
+        if let coalescingKey,
+            let index = connection.heldBack.firstIndex(where: { $0.coalescingKey == coalescingKey })
         {
-            connection.heldBackBytes -= connection.heldBack.remove(at: index).payload.readableBytes
+            connection.heldBackBytes -= connection.heldBack.remove(at: index).bytes.readableBytes
         }
-        connection.heldBack.append(message)
-        connection.heldBackBytes += message.payload.readableBytes
+        connection.heldBack.append((bytes, coalescingKey))
+        connection.heldBackBytes += bytes.readableBytes
         if connection.bytesInFlight + connection.heldBackBytes > limit {
             retire(connection, .backlogExceeded)
         }
@@ -304,8 +306,8 @@ final class LoopReactor {
     /// Writes what the hub held back for a connection, as one buffer.
     private func writeHeldBack(_ connection: DatastarConnection) {
         var combined = ByteBufferAllocator().buffer(capacity: connection.heldBackBytes)
-        for message in connection.heldBack {
-            combined.writeImmutableBuffer(message.payload)
+        for held in connection.heldBack {
+            combined.writeImmutableBuffer(held.bytes)
         }
         let events = connection.heldBack.count
         connection.heldBack = []

@@ -13,4 +13,32 @@ public protocol ReactorTransport: Sendable {
     /// Completes when the connection closes, where the framework exposes that; `nil`
     /// otherwise (closed connections are then noticed by their failing writes).
     var closeFuture: EventLoopFuture<Void>? { get }
+    /// Whether ``writeAndFlush(_:promise:)`` takes bytes already framed as HTTP/1.1 chunks
+    /// (the transport then writes them as they are, below the framework's HTTP encoder). The
+    /// reactor asks once, on ``eventLoop``, when the connection is added; it frames a hub
+    /// message once per event loop and writes that one buffer to every such subscriber. `false`
+    /// by default. Framed or not, the empty buffer the reactor may write first stays empty.
+    var writesHTTP1Chunks: Bool { get }
+}
+
+extension ReactorTransport {
+    /// Body bytes as they are, by default.
+    public var writesHTTP1Chunks: Bool { false }
+}
+
+/// HTTP/1.1 chunked framing (RFC 9112, section 7.1), for transports that write below the
+/// framework's HTTP encoder.
+enum HTTP1Chunk {
+    /// `payload` as one chunk: its size in hex, CRLF, the bytes, CRLF. An empty payload stays
+    /// empty (an empty chunk would end the body).
+    static func frame(_ payload: ByteBuffer) -> ByteBuffer {
+        let size = payload.readableBytes
+        guard size > 0 else { return payload }
+        var chunk = ByteBufferAllocator().buffer(capacity: size + 12)
+        chunk.writeString(String(size, radix: 16))
+        chunk.writeStaticString("\r\n")
+        chunk.writeImmutableBuffer(payload)
+        chunk.writeStaticString("\r\n")
+        return chunk
+    }
 }
