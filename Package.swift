@@ -18,6 +18,18 @@ let package = Package(
         .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
         .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
         .executable(name: "datastar-bench", targets: ["DatastarBench"]),
+        .executable(name: "datastar-bench-compression", targets: ["DatastarCompressionBench"]),
+    ],
+    traits: [
+        .trait(
+            name: "Brotli",
+            description: "Brotli (br) stream compression, through Debian's libbrotli-dev (libbrotlienc)."
+        ),
+        .trait(
+            name: "Zstd",
+            description: "Zstandard (zstd) stream compression, through Debian's libzstd-dev (libzstd)."
+        ),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,13 +43,27 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(name: "Datastar", swiftSettings: strictSettings),
+        .systemLibrary(
+            name: "CDatastarBrotli",
+            pkgConfig: "libbrotlienc",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
+        .systemLibrary(
+            name: "CDatastarZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         .target(
             name: "DatastarNIO",
             dependencies: [
                 "Datastar",
+                .target(name: "CDatastarBrotli", condition: .when(traits: ["Brotli"])),
+                .target(name: "CDatastarZstd", condition: .when(traits: ["Zstd"])),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,6 +151,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "DatastarCompressionBench",
+            dependencies: [
+                "Datastar", "DatastarNIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DatastarNIOTests",
             dependencies: [
@@ -134,6 +169,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -25,10 +25,15 @@ public enum DatastarHTTP {
     ///   - httpMinor: the minor version.
     ///   - includeConnection: `false` for a server that writes the `Connection` header of
     ///     HTTP/1.x responses itself (Vapor does), so it is not sent twice.
+    ///   - contentCoding: the coding negotiated for the response when it may be compressed:
+    ///     adds `Vary: Accept-Encoding` (the answer depends on that header, even when it is
+    ///     ``ContentCoding/identity``) and, unless identity, `Content-Encoding`. `nil` for a
+    ///     response that is never compressed.
     public static func responseHeaders(
         httpMajor: Int,
         httpMinor: Int,
-        includeConnection: Bool = true
+        includeConnection: Bool = true,
+        contentCoding: ContentCoding? = nil
     ) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", eventStreamContentType),
@@ -38,6 +43,12 @@ public enum DatastarHTTP {
             headers.append(("Connection", "keep-alive"))
         }
         headers.append(("X-Accel-Buffering", "no"))
+        if let contentCoding {
+            if contentCoding != .identity {
+                headers.append(("Content-Encoding", contentCoding.rawValue))
+            }
+            headers.append(("Vary", "Accept-Encoding"))
+        }
         return headers
     }
 }

@@ -17,18 +17,28 @@ import ServiceLifecycle
 /// is sent, and the response ends when the closure returns. If the closure throws, the stream
 /// ends and the error is logged. A keep-alive comment goes out when the stream has been quiet
 /// for `keepAlive`; the closure is cancelled when the client is gone (a write failed, or — with
-/// a ``DatastarRequestContext`` — the channel closed) and on graceful shutdown.
+/// a ``DatastarRequestContext`` — the channel closed) and on graceful shutdown. The stream is
+/// compressed when the client accepts a coding that `compression` offers, each event flushed.
 public struct DatastarResponse: ResponseGenerator {
     private let body: ServerSentEventStream.Body
     private let keepAlive: Duration?
+    private let compression: DatastarCompression
 
     /// Creates a response driven by `body`.
     ///
-    /// - Parameter keepAlive: how long the stream may be quiet before a keep-alive comment is
-    ///   sent (15 seconds by default); `nil` for none.
-    public init(keepAlive: Duration? = DatastarStream.defaultKeepAlive, _ body: @escaping ServerSentEventStream.Body) {
+    /// - Parameters:
+    ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent (15
+    ///     seconds by default); `nil` for none.
+    ///   - compression: how the stream is compressed, negotiated from `Accept-Encoding`;
+    ///     ``DatastarNIO/DatastarCompression/disabled`` opts out.
+    public init(
+        keepAlive: Duration? = DatastarStream.defaultKeepAlive,
+        compression: DatastarCompression = .automatic,
+        _ body: @escaping ServerSentEventStream.Body
+    ) {
         self.body = body
         self.keepAlive = keepAlive
+        self.compression = compression
     }
 
     /// Builds the Hummingbird response.
@@ -37,7 +47,9 @@ public struct DatastarResponse: ResponseGenerator {
         let keepAlive = self.keepAlive
         let logger = context.logger
         let channel = (context as? any DatastarRequestContext)?.channel
-        return .datastar(context) { writer in
+        let compression = self.compression
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        return .datastar(context, coding: coding) { writer in
             let stop = ServerSentEventStream.StopSignal()
             await withGracefulShutdownHandler {
                 await ServerSentEventStream.relay(
@@ -46,7 +58,9 @@ public struct DatastarResponse: ResponseGenerator {
                     logger: logger,
                     keepAlive: keepAlive,
                     closeFuture: channel?.closeFuture,
-                    stop: stop
+                    stop: stop,
+                    contentCoding: coding,
+                    compression: compression
                 ) {
                     try await writer.write($0)
                 }
@@ -59,20 +73,28 @@ public struct DatastarResponse: ResponseGenerator {
 }
 
 extension Response {
-    /// A 200 response with the Datastar headers and a streamed body.
+    /// A 200 response with the Datastar headers (and those of `coding`, when the response may
+    /// be compressed) and a streamed body.
     static func datastar(
         _ context: some RequestContext,
+        coding: ContentCoding?,
         body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void
     ) -> Response {
-        Response(status: .ok, headers: .datastar(isHTTP1: context.isHTTP1), body: ResponseBody(body))
+        Response(status: .ok, headers: .datastar(isHTTP1: context.isHTTP1, coding: coding), body: ResponseBody(body))
     }
 }
 
 extension HTTPFields {
-    /// The headers of a Datastar SSE response; `Connection` only over HTTP/1.1.
-    static func datastar(isHTTP1: Bool) -> HTTPFields {
+    /// The headers of a Datastar SSE response; `Connection` only over HTTP/1.1; `Vary` and
+    /// `Content-Encoding` for a response that may be compressed.
+    static func datastar(isHTTP1: Bool, coding: ContentCoding?) -> HTTPFields {
         var fields = HTTPFields()
-        for header in DatastarHTTP.responseHeaders(httpMajor: isHTTP1 ? 1 : 2, httpMinor: isHTTP1 ? 1 : 0) {
+        let headers = DatastarHTTP.responseHeaders(
+            httpMajor: isHTTP1 ? 1 : 2,
+            httpMinor: isHTTP1 ? 1 : 0,
+            contentCoding: coding
+        )
+        for header in headers {
             if let name = HTTPField.Name(header.name) {
                 fields.append(HTTPField(name: name, value: header.value))
             }
@@ -85,5 +107,11 @@ extension Request {
     /// The `Last-Event-ID` header, sent by a reconnecting `EventSource`.
     var lastEventID: String? {
         headers[HTTPField.Name("Last-Event-ID")!]
+    }
+
+    /// The `Accept-Encoding` header lines, joined with commas; `nil` when there is none.
+    var acceptEncoding: String? {
+        let values = headers[values: .acceptEncoding]
+        return values.isEmpty ? nil : values.joined(separator: ",")
     }
 }

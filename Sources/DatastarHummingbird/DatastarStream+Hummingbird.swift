@@ -33,7 +33,8 @@ extension DatastarStream: ResponseGenerator {
         let lastEventID = request.lastEventID
         let logger = context.logger
         let isHTTP1 = context.isHTTP1
-        return .datastar(context) { writer in
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        return .datastar(context, coding: coding) { writer in
             let id = reactor.makeConnectionID()
             await withGracefulShutdownHandler {
                 await withCheckedContinuation { done in
@@ -42,6 +43,7 @@ extension DatastarStream: ResponseGenerator {
                         id: id,
                         transport: HummingbirdTransport(channel: channel, done: done, isHTTP1: isHTTP1),
                         lastEventID: lastEventID,
+                        contentCoding: coding,
                         logger: logger
                     )
                 }
@@ -64,9 +66,11 @@ extension DatastarPoll: ResponseGenerator {
         let poll = self
         let lastEventID = request.lastEventID
         let logger = context.logger
-        return .datastar(context) { writer in
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        return .datastar(context, coding: coding) { writer in
             do {
-                try await writer.write(poll.render(on: channel.eventLoop, lastEventID: lastEventID).get())
+                let body = poll.render(on: channel.eventLoop, lastEventID: lastEventID, coding: coding)
+                try await writer.write(body.get())
             } catch {
                 logger.error("Datastar poll updater threw", metadata: ["error": "\(error)"])
             }

@@ -1,3 +1,4 @@
+public import Datastar
 public import Logging
 public import NIOCore
 
@@ -80,10 +81,20 @@ public enum ServerSentEventStream {
         generator.close()
     }
 
-    /// Runs `body` for a framework whose body writer cannot leave the response closure
-    /// (Hummingbird's `inout` writer): `body` runs in a child task, and its writes are handed
-    /// one at a time to `write`, which runs here, in the caller's task. A send returns once
-    /// `write` has taken its bytes, so a slow client slows the sender instead of filling memory.
+    /// Runs `body` with its writes handed one at a time, in order, to `write`, which runs
+    /// here, in the caller's task (so it suits a framework whose body writer cannot leave the
+    /// response closure, like Hummingbird's `inout` writer). `body` runs in a child task. A
+    /// send returns once `write` has taken its bytes, so a slow client slows the sender
+    /// instead of filling memory.
+    ///
+    /// With a `contentCoding` other than identity, every write is compressed on the way,
+    /// flushed, so each event can be decoded as soon as it arrives; the compressed stream is
+    /// ended properly when `body` returns.
+    ///
+    /// - Parameters:
+    ///   - contentCoding: the coding negotiated for the response (and announced in its head);
+    ///     `nil` or identity writes bytes as they are.
+    ///   - compression: the compressor settings for `contentCoding`.
     public static func relay(
         _ body: @escaping Body,
         allocator: ByteBufferAllocator,
@@ -92,8 +103,17 @@ public enum ServerSentEventStream {
         closeFuture: EventLoopFuture<Void>? = nil,
         stop: StopSignal = StopSignal(),
         reactor: DatastarReactor? = nil,
+        contentCoding: ContentCoding? = nil,
+        compression: DatastarCompression = .automatic,
         write: (ByteBuffer) async throws -> Void
     ) async {
+        let compressor: DatastarCompressor?
+        do {
+            compressor = try contentCoding.flatMap { try compression.makeCompressor(for: $0) }
+        } catch {
+            logger.error("Datastar stream compressor could not start", metadata: ["error": "\(error)"])
+            return
+        }
         let relay = WriteRelay()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -111,7 +131,7 @@ public enum ServerSentEventStream {
             }
             while let (buffer, sender) = await relay.next() {
                 do {
-                    try await write(buffer)
+                    try await write(compressor?.compress(buffer) ?? buffer)
                     sender.resume()
                 } catch {
                     sender.resume(throwing: error)
@@ -119,6 +139,9 @@ public enum ServerSentEventStream {
                     logger.debug("Datastar stream write failed", metadata: ["error": "\(error)"])
                 }
             }
+        }
+        if let compressor, !relay.hasFailed, let end = try? compressor.finish() {
+            try? await write(end)
         }
     }
 

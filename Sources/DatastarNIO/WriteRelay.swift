@@ -56,6 +56,9 @@ final class WriteRelay: ServerSentEventSink {
         }
     }
 
+    /// Whether ``fail(_:)`` has been called.
+    var hasFailed: Bool { state.withLockedValue { $0.failure != nil } }
+
     /// No more writes will come.
     func finish() {
         let writer = state.withLockedValue { state in

@@ -17,18 +17,28 @@ public import Vapor
 /// for `keepAlive`; the closure is cancelled when a write fails (the client is gone) and when
 /// the application's reactor shuts down (see `Application.Servers.Provider.datastar`).
 /// Vapor's own response compression is switched off for the response, so it can neither hold
-/// events back nor encode them twice.
+/// events back nor encode them twice; the stream is compressed by the SDK instead when the
+/// client accepts a coding that `compression` offers, each event flushed.
 public struct DatastarResponse: AsyncResponseEncodable {
     private let body: ServerSentEventStream.Body
     private let keepAlive: Duration?
+    private let compression: DatastarCompression
 
     /// Creates a response driven by `body`.
     ///
-    /// - Parameter keepAlive: how long the stream may be quiet before a keep-alive comment is
-    ///   sent (15 seconds by default); `nil` for none.
-    public init(keepAlive: Duration? = DatastarStream.defaultKeepAlive, _ body: @escaping ServerSentEventStream.Body) {
+    /// - Parameters:
+    ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent (15
+    ///     seconds by default); `nil` for none.
+    ///   - compression: how the stream is compressed, negotiated from `Accept-Encoding`;
+    ///     ``DatastarNIO/DatastarCompression/disabled`` opts out.
+    public init(
+        keepAlive: Duration? = DatastarStream.defaultKeepAlive,
+        compression: DatastarCompression = .automatic,
+        _ body: @escaping ServerSentEventStream.Body
+    ) {
         self.body = body
         self.keepAlive = keepAlive
+        self.compression = compression
     }
 
     /// Builds the Vapor response.
@@ -38,22 +48,27 @@ public struct DatastarResponse: AsyncResponseEncodable {
         let allocator = request.byteBufferAllocator
         let logger = request.logger
         let reactor = request.application.datastar.reactor
+        let compression = self.compression
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return Response(
             status: .ok,
             version: request.version,
-            headers: .datastar(for: request),
+            headers: .datastar(for: request, coding: coding),
             body: .init(asyncStream: { writer in
                 // Vapor holds the response head until the body is first flushed; an empty write
                 // flushes it now, so the client sees the stream open at once.
                 try? await writer.writeBuffer(ByteBuffer())
-                await ServerSentEventStream.run(
+                await ServerSentEventStream.relay(
                     body,
-                    sink: VaporBodySink(writer: writer),
                     allocator: allocator,
                     logger: logger,
                     keepAlive: keepAlive,
-                    reactor: reactor
-                )
+                    reactor: reactor,
+                    contentCoding: coding,
+                    compression: compression
+                ) {
+                    try await writer.writeBuffer($0)
+                }
                 try? await writer.write(.end)
             })
         )
@@ -62,14 +77,16 @@ public struct DatastarResponse: AsyncResponseEncodable {
 
 extension HTTPHeaders {
     /// The headers of a Datastar SSE response for `request`, with Vapor's response
-    /// compression disabled. Vapor itself writes `Connection: keep-alive` on HTTP/1.x
-    /// responses (and none on HTTP/2), so it is left out here rather than sent twice.
-    static func datastar(for request: Request) -> HTTPHeaders {
+    /// compression disabled, and `Vary` and `Content-Encoding` for a response the SDK may
+    /// compress. Vapor itself writes `Connection: keep-alive` on HTTP/1.x responses (and none
+    /// on HTTP/2), so it is left out here rather than sent twice.
+    static func datastar(for request: Request, coding: ContentCoding?) -> HTTPHeaders {
         var headers = HTTPHeaders()
         let fields = DatastarHTTP.responseHeaders(
             httpMajor: request.version.major,
             httpMinor: request.version.minor,
-            includeConnection: false
+            includeConnection: false,
+            contentCoding: coding
         )
         for header in fields {
             headers.add(name: header.name, value: header.value)
@@ -79,11 +96,10 @@ extension HTTPHeaders {
     }
 }
 
-/// Writes a generator's bytes to Vapor's async body writer.
-struct VaporBodySink: ServerSentEventSink {
-    let writer: any AsyncBodyStreamWriter
-
-    func write(_ buffer: ByteBuffer) async throws {
-        try await writer.writeBuffer(buffer)
+extension Request {
+    /// The `Accept-Encoding` header lines, joined with commas; `nil` when there is none.
+    var acceptEncoding: String? {
+        let values = headers[.acceptEncoding]
+        return values.isEmpty ? nil : values.joined(separator: ",")
     }
 }

@@ -22,15 +22,17 @@ extension DatastarStream: AsyncResponseEncodable {
         let reactor = self.reactor ?? request.application.datastar.reactor
         let lastEventID = request.headers.first(name: "Last-Event-ID")
         let logger = request.logger
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return Response(
             status: .ok,
             version: request.version,
-            headers: .datastar(for: request),
+            headers: .datastar(for: request, coding: coding),
             body: .init(stream: { writer in
                 reactor.register(
                     stream,
                     transport: VaporTransport(writer: writer),
                     lastEventID: lastEventID,
+                    contentCoding: coding,
                     logger: logger
                 )
             })
@@ -42,14 +44,16 @@ extension DatastarStream: AsyncResponseEncodable {
 extension DatastarPoll: AsyncResponseEncodable {
     /// Runs the updater on the request's event loop and answers with what it sent.
     public func encodeResponse(for request: Request) async throws -> Response {
+        let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         let buffer = try await render(
             on: request.eventLoop,
-            lastEventID: request.headers.first(name: "Last-Event-ID")
+            lastEventID: request.headers.first(name: "Last-Event-ID"),
+            coding: coding
         ).get()
         return Response(
             status: .ok,
             version: request.version,
-            headers: .datastar(for: request),
+            headers: .datastar(for: request, coding: coding),
             body: .init(buffer: buffer)
         )
     }

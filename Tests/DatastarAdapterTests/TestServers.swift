@@ -153,6 +153,7 @@ final class TestServer: Sendable {
         let reactor = DatastarReactor()
         let router = HummingbirdConformance.router()
         ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
+        CompressionRoutes(triggers: Triggers(), reactor: reactor).register(on: router)
         router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
         router.get("/until-gone") { _, _ in DatastarResponse(TestRoutes.untilGone(probe)) }
         router.datastar(.post, "/greet", signals: Greeting.self, use: TestRoutes.greet)
@@ -190,6 +191,7 @@ final class TestServer: Sendable {
         let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]), .shared(group))
         app.servers.use(.datastar)
         ReactorRoutes(reactor: app.datastar.reactor, probe: probe, hub: hub).register(on: app)
+        CompressionRoutes(triggers: Triggers(), reactor: app.datastar.reactor).register(on: app)
         app.logger.logLevel = .warning
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0

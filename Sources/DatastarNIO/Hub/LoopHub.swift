@@ -34,8 +34,9 @@ final class LoopHub {
     }
 
     /// Writes each message to every subscriber of its topic on this loop, in order; each
-    /// subscriber gets the message's one buffer (or, for transports that take HTTP/1 chunks,
-    /// the one chunk framed from it on this loop).
+    /// subscriber without compression gets the message's one buffer (or, for transports that
+    /// take HTTP/1 chunks, the one chunk framed from it on this loop); a compressed subscriber
+    /// compresses the payload on its own stream.
     func deliver(_ batch: [HubDelivery]) {
         eventLoop.assertInEventLoop()
         var reactors: [ObjectIdentifier: LoopReactor] = [:]
@@ -54,7 +55,9 @@ final class LoopHub {
                 }
                 connection.hubSequence = delivery.sequence
                 let bytes: ByteBuffer
-                if connection.writesHTTP1Chunks {
+                if connection.compressor != nil {
+                    bytes = payload
+                } else if connection.writesHTTP1Chunks {
                     bytes = chunk ?? HTTP1Chunk.frame(payload)
                     chunk = bytes
                 } else {

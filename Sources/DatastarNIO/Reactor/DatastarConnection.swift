@@ -56,12 +56,25 @@ public final class DatastarConnection {
     /// (framed for this transport) and the message's coalescing key.
     var heldBack: [(bytes: ByteBuffer, coalescingKey: String?)] = []
     var heldBackBytes = 0
+    /// The coding negotiated for the stream; `nil` when the stream is never compressed.
+    public internal(set) var contentCoding: ContentCoding?
+    /// The stream's compressor, created on the loop when the connection is added, for a
+    /// coding other than identity. Everything written goes through it, flushed per write.
+    var compressor: DatastarCompressor?
     /// Whether the transport takes HTTP/1.1 chunks (``ReactorTransport/writesHTTP1Chunks``),
     /// asked once when the connection is added.
     var writesHTTP1Chunks = false
 
-    init(id: UInt64, stream: DatastarStream, transport: any ReactorTransport, lastEventID: String?, logger: Logger) {
+    init(
+        id: UInt64,
+        stream: DatastarStream,
+        transport: any ReactorTransport,
+        lastEventID: String?,
+        contentCoding: ContentCoding?,
+        logger: Logger
+    ) {
         self.id = id
+        self.contentCoding = contentCoding
         self.logger = logger
         self.eventLoop = transport.eventLoop
         self.lastEventID = lastEventID

@@ -1,4 +1,4 @@
-import Datastar
+public import Datastar
 public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
@@ -57,11 +57,17 @@ public final class DatastarReactor: Sendable {
     /// Registers a connection: on its event loop, runs `onConnect`, writes what it sent, and
     /// adds the connection to the timer of its interval. Callable from any thread; one hop
     /// to the event loop when called elsewhere.
+    ///
+    /// - Parameter contentCoding: the coding the adapter negotiated with
+    ///   ``DatastarCompression/negotiate(acceptEncoding:)`` and announced in the response
+    ///   head; everything written to the connection is compressed with it, flushed per write.
+    ///   `nil` or identity writes bytes as they are.
     public func register(
         _ stream: DatastarStream,
         id: UInt64? = nil,
         transport: any ReactorTransport,
         lastEventID: String? = nil,
+        contentCoding: ContentCoding? = nil,
         logger: Logger? = nil
     ) {
         let connectionID = id ?? makeConnectionID()
@@ -74,6 +80,7 @@ public final class DatastarReactor: Sendable {
                     stream: stream,
                     transport: transport,
                     lastEventID: lastEventID,
+                    contentCoding: contentCoding,
                     logger: logger
                 )
             )
@@ -175,6 +182,14 @@ final class LoopReactor {
         connection.loopReactor = self
         connection.writesHTTP1Chunks = transport.writesHTTP1Chunks
         owner.metrics.open.increment()
+        if let coding = connection.contentCoding {
+            do {
+                connection.compressor = try stream.compression.makeCompressor(for: coding)
+            } catch {
+                retire(connection, .writeFailed("\(error)"))
+                return
+            }
+        }
         transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
             guard let self, let connection else { return }
             self.retire(connection, .clientGone)
@@ -253,7 +268,23 @@ final class LoopReactor {
         guard connection.output.readableBytes > 0 else { return }
         let events = connection.outputEvents
         let output = connection.takeOutput()
-        write(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(output) : output, events: events, to: connection)
+        writeEncoded(output, events: events, to: connection)
+    }
+
+    /// Writes body bytes as the connection's wire needs them: compressed (and flushed) for a
+    /// compressed stream, then framed as one HTTP/1 chunk where the transport takes chunks. A
+    /// compressor that fails retires the connection.
+    private func writeEncoded(_ body: ByteBuffer, events: Int, to connection: DatastarConnection) {
+        var bytes = body
+        if let compressor = connection.compressor {
+            do {
+                bytes = try compressor.compress(body)
+            } catch {
+                retire(connection, .writeFailed("\(error)"))
+                return
+            }
+        }
+        write(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(bytes) : bytes, events: events, to: connection)
     }
 
     /// Writes and flushes one buffer, and follows its write: a failed write retires the
@@ -281,14 +312,22 @@ final class LoopReactor {
         transport.writeAndFlush(buffer, promise: promise)
     }
 
-    /// Hands a hub message to a subscriber: `bytes` (the message's payload, or its one HTTP/1
-    /// chunk, shared by every subscriber of the loop) is written at once when nothing is in
+    /// Hands a hub message to a subscriber: `bytes` is written at once when nothing is in
     /// flight, held back otherwise — replacing a held-back message with the same coalescing
     /// key — and the subscriber is disconnected when its backlog passes its limit.
+    ///
+    /// For a subscriber without compression, `bytes` is ready for the wire: the message's
+    /// payload, or its one HTTP/1 chunk, shared by every such subscriber of the loop. For a
+    /// compressed subscriber it is the payload, compressed for this stream when written (held
+    /// back uncompressed, so coalescing still works and held-back messages compress together).
     func deliver(_ bytes: ByteBuffer, coalescingKey: String?, to connection: DatastarConnection) {
         guard connection.state == .active, let limit = connection.stream?.subscription?.backlogLimit else { return }
         if connection.writesInFlight == 0, connection.heldBack.isEmpty {
-            write(bytes, events: 1, to: connection)
+            if connection.compressor != nil {
+                writeEncoded(bytes, events: 1, to: connection)
+            } else {
+                write(bytes, events: 1, to: connection)
+            }
             return
         }
         if let coalescingKey,
@@ -312,7 +351,11 @@ final class LoopReactor {
         let events = connection.heldBack.count
         connection.heldBack = []
         connection.heldBackBytes = 0
-        write(combined, events: events, to: connection)
+        if connection.compressor != nil {
+            writeEncoded(combined, events: events, to: connection)
+        } else {
+            write(combined, events: events, to: connection)
+        }
     }
 
     /// Reports the events and bytes written since the last report to swift-metrics: once per
@@ -349,8 +392,22 @@ final class LoopReactor {
             owner.metrics.open.decrement()
             owner.metrics.retired(reason)
         }
+        endCompression(of: connection, reason)
         connection.transport?.finish()
         connection.stream?.onDisconnect?(connection, reason)
+    }
+
+    /// Ends a compressed stream properly (gzip's trailer, brotli's and zstd's last block) when
+    /// the client may still read it, and frees the compressor's memory.
+    private func endCompression(of connection: DatastarConnection, _ reason: StreamEndReason) {
+        guard let compressor = connection.compressor else { return }
+        connection.compressor = nil
+        switch reason {
+        case .clientGone, .writeFailed: return
+        default: break
+        }
+        guard let transport = connection.transport, let end = try? compressor.finish() else { return }
+        transport.writeAndFlush(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(end) : end, promise: nil)
     }
 
     func shutdown() {

@@ -1,3 +1,4 @@
+public import Datastar
 public import NIOCore
 
 /// Why a reactor stream ended; ``DatastarStream/onDisconnect`` receives it exactly once.
@@ -86,6 +87,10 @@ public struct DatastarStream: Sendable {
     public var reactor: DatastarReactor?
     /// The hub topics the stream receives; `nil` for a stream that is not subscribed.
     public var subscription: HubSubscription?
+    /// How the stream is compressed: negotiated from the request's `Accept-Encoding`
+    /// (``DatastarCompression/automatic`` by default); ``DatastarCompression/disabled`` opts
+    /// the route out.
+    public var compression: DatastarCompression
 
     /// The default keep-alive interval: 15 seconds, well under the idle timeouts of common
     /// proxies.
@@ -98,11 +103,13 @@ public struct DatastarStream: Sendable {
         every interval: Duration,
         keepAlive: Duration = DatastarStream.defaultKeepAlive,
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil,
         update: @escaping Updater
     ) {
+        self.compression = compression
         self.interval = interval
         self.keepAlive = keepAlive
         self.unwritableTimeout = unwritableTimeout
@@ -117,10 +124,12 @@ public struct DatastarStream: Sendable {
     public init(
         keepAlive: Duration = DatastarStream.defaultKeepAlive,
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
     ) {
+        self.compression = compression
         self.interval = nil
         self.keepAlive = keepAlive
         self.unwritableTimeout = unwritableTimeout
@@ -154,6 +163,8 @@ public struct DatastarStream: Sendable {
     ///     the largest message.
     ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent.
     ///   - unwritableTimeout: how long the client may stop reading before it is retired.
+    ///   - compression: how the stream is compressed. Subscribers without compression share
+    ///     each message's one buffer; compressed ones compress it on their own stream.
     ///   - reactor: the reactor that drives the stream; `nil` lets the adapter choose.
     ///   - onConnect: runs once, when the client connects.
     ///   - onDisconnect: runs exactly once when the stream ends.
@@ -163,6 +174,7 @@ public struct DatastarStream: Sendable {
         backlogLimit: Int = HubSubscription.defaultBacklogLimit,
         keepAlive: Duration = DatastarStream.defaultKeepAlive,
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
@@ -170,6 +182,7 @@ public struct DatastarStream: Sendable {
         self.init(
             keepAlive: keepAlive,
             unwritableTimeout: unwritableTimeout,
+            compression: compression,
             reactor: reactor,
             onConnect: onConnect,
             onDisconnect: onDisconnect
@@ -192,26 +205,41 @@ public struct DatastarStream: Sendable {
 public struct DatastarPoll: Sendable {
     /// The updater to run once.
     public var update: DatastarStream.Updater
+    /// How the response is compressed (the whole body, negotiated like a stream's).
+    public var compression: DatastarCompression
 
     /// A poll response that runs `update` once.
-    public init(_ update: @escaping DatastarStream.Updater) {
+    public init(compression: DatastarCompression = .automatic, _ update: @escaping DatastarStream.Updater) {
         self.update = update
+        self.compression = compression
     }
 
     /// A poll response that runs the updater of `stream` once (or its `onConnect`, for a
-    /// stream without updater).
+    /// stream without updater), compressed like the stream.
     public init(_ stream: DatastarStream) {
         let update = stream.update ?? stream.onConnect ?? { _ in }
         self.update = update
+        self.compression = stream.compression
     }
 
-    /// Runs the updater on `eventLoop` and returns the encoded events.
-    public func render(on eventLoop: any EventLoop, lastEventID: String?) -> EventLoopFuture<ByteBuffer> {
+    /// Runs the updater on `eventLoop` and returns the encoded events, compressed with
+    /// `coding` (a complete compressed body) unless that is `nil` or identity.
+    public func render(
+        on eventLoop: any EventLoop,
+        lastEventID: String?,
+        coding: ContentCoding? = nil
+    ) -> EventLoopFuture<ByteBuffer> {
         let update = self.update
+        let compression = self.compression
         return eventLoop.submit {
             let connection = DatastarConnection(detachedOn: eventLoop, lastEventID: lastEventID)
             try update(connection)
-            return connection.takeOutput()
+            let output = connection.takeOutput()
+            guard let coding, let compressor = try compression.makeCompressor(for: coding) else { return output }
+            var body = try compressor.compress(output)
+            var end = try compressor.finish()
+            body.writeBuffer(&end)
+            return body
         }
     }
 }
