@@ -151,10 +151,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "CDatastarBenchSupport"),
         .executableTarget(
             name: "DatastarCompressionBench",
             dependencies: [
-                "Datastar", "DatastarNIO",
+                "Datastar", "DatastarNIO", "CDatastarBenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

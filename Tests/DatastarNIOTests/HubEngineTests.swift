@@ -1,3 +1,4 @@
+import CompressNIO
 import Datastar
 import DatastarNIO
 import MetricsTestKit
@@ -57,6 +58,7 @@ struct HubEngineTests {
         backlogLimit: Int = HubSubscription.defaultBacklogLimit,
         lastEventID: String? = nil,
         disconnects: NIOLockedValueBox<[StreamEndReason]>? = nil,
+        contentCoding: ContentCoding? = nil,
         onConnect: DatastarStream.Updater? = nil
     ) async -> [RecordingTransport] {
         let transports = loops.map { RecordingTransport(loop: $0, chunked: chunked) }
@@ -71,7 +73,8 @@ struct HubEngineTests {
                     onDisconnect: { _, reason in disconnects?.withLockedValue { $0.append(reason) } }
                 ),
                 transport: transport,
-                lastEventID: lastEventID
+                lastEventID: lastEventID,
+                contentCoding: contentCoding
             )
         }
         await runLoops()
@@ -110,6 +113,50 @@ struct HubEngineTests {
         )
         await reactor.shutdown()
         #expect(hub.subscriberCount(of: "t") == 0)
+    }
+
+    @Test("compressed subscribers compress on their own stream, flushed; identity ones still share one buffer")
+    func compressedAndIdentitySubscribers() async throws {
+        let hub = DatastarHub(name: "compressed")
+        let reactor = DatastarReactor(name: "compressed")
+        let plain = await subscribe(hub, reactor: reactor, loops: [loopA, loopA, loopB])
+        let gzip = await subscribe(hub, reactor: reactor, loops: [loopA, loopB], contentCoding: .gzip)
+        let rows = (0..<100).map { "<li>row \($0)</li>" }.joined()
+        let events = (1...3).map { n in DatastarEvent.patchElements(#"<ul id="l" data-n="\#(n)">"# + rows + "</ul>") }
+        for event in events {
+            try hub.publish(event, to: "t")
+            await runLoops()
+        }
+        let expected = events.map { Self.encoded([$0]) }
+        #expect(plain.allSatisfy { $0.written == expected })
+        for index in 0..<3 {
+            #expect(Set(plain.map { $0.storage[index] }).count == 1, "message \(index + 1) shared by identity")
+        }
+        for transport in gzip {
+            // Each write decodes, on its own, to the event it carries: nothing is held back.
+            let decompressor = try ZlibDecompressor(algorithm: .gzip)
+            var decoded: [String] = []
+            for buffer in transport.buffers {
+                var input = buffer
+                var output = ByteBufferAllocator().buffer(capacity: 64 << 10)
+                try decompressor.inflate(from: &input, to: &output)
+                decoded.append(String(buffer: output))
+            }
+            #expect(decoded == expected)
+            // The first event carries 100 similar rows; later ones reuse the stream's window.
+            #expect(transport.buffers[0].readableBytes * 2 < expected[0].utf8.count)
+            #expect(transport.buffers[2].readableBytes * 2 < transport.buffers[0].readableBytes)
+        }
+        #expect(gzip[0].storage[0] != gzip[1].storage[0])
+        // Shutting down ends each gzip stream with its trailer.
+        await reactor.shutdown()
+        await runLoops()
+        for transport in gzip {
+            var whole = ByteBufferAllocator().buffer(capacity: 0)
+            for buffer in transport.buffers { whole.writeImmutableBuffer(buffer) }
+            let gunzipped = try whole.decompress(with: .gzip())
+            #expect(String(buffer: gunzipped) == expected.joined())
+        }
     }
 
     @Test("transports that take HTTP/1 chunks get one chunk per message and loop, framed once, shared")

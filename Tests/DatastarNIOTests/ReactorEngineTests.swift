@@ -36,6 +36,9 @@ final class RecordingTransport: ReactorTransport {
 
     func hold() { state.withLockedValue { $0.holdWrites = true } }
 
+    /// The written buffers, in order.
+    var buffers: [ByteBuffer] { state.withLockedValue { $0.buffers } }
+
     /// Where each written buffer's bytes live: equal for buffers that share storage.
     var storage: [UInt] {
         state.withLockedValue { $0.buffers }.map { buffer in

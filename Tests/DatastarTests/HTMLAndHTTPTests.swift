@@ -63,6 +63,18 @@ struct HTTPTests {
                 == ["Content-Type: text/event-stream", "Cache-Control: no-cache", "X-Accel-Buffering: no"]
         )
     }
+
+    @Test func compressedResponsesVaryAndNameTheirCoding() {
+        let base = ["Content-Type: text/event-stream", "Cache-Control: no-cache", "X-Accel-Buffering: no"]
+        #expect(
+            headerLines(DatastarHTTP.responseHeaders(httpMajor: 2, httpMinor: 0, contentCoding: .brotli))
+                == base + ["Content-Encoding: br", "Vary: Accept-Encoding"]
+        )
+        #expect(
+            headerLines(DatastarHTTP.responseHeaders(httpMajor: 2, httpMinor: 0, contentCoding: .identity))
+                == base + ["Vary: Accept-Encoding"]
+        )
+    }
 }
 
 @Suite("HTML")
