@@ -51,7 +51,7 @@ def main():
     parser.add_argument("--expect-end", action="store_true", help="the stream must then end, properly encoded")
     parser.add_argument("--wait-first", action="store_true",
                         help="decode one complete event (the stream's greeting) before the first trigger")
-    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--timeout", type=float, default=15.0)
     args = parser.parse_args()
 
     url = urllib.parse.urlsplit(args.stream)

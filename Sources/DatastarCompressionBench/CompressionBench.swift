@@ -188,7 +188,10 @@ struct Profile {
         case .brotli:
             let options = compression.brotli
             return "quality \(options.quality), window 2^\(options.windowBits), block 2^\(options.blockBits)"
-        case .zstd: return "level \(compression.zstd.level), window 2^\(compression.zstd.windowLog)"
+        case .zstd:
+            let options = compression.zstd
+            let tables = options.hashLog.map { "tables 2^\($0)/2^\(options.chainLog ?? 0)" } ?? "the level's tables"
+            return "level \(options.level), window 2^\(options.windowLog), \(tables)"
         case .gzip, .deflate:
             let options = compression.zlib
             return "level \(options.level), window 2^\(options.windowBits), memLevel \(options.memoryLevel)"
@@ -216,8 +219,14 @@ struct Profile {
             var stronger = DatastarCompression.automatic
             stronger.zstd.level = 9
             profiles.append(Profile(name: "zstd per stream, level 9", coding: .zstd, compression: stronger))
+            var levelTables = DatastarCompression.automatic
+            levelTables.zstd.hashLog = nil
+            levelTables.zstd.chainLog = nil
+            profiles.append(
+                Profile(name: "zstd per stream, level 3's own tables", coding: .zstd, compression: levelTables)
+            )
             var lean = DatastarCompression.automatic
-            lean.zstd.windowLog = 15
+            lean.zstd = ZstdOptions(level: 1, windowLog: 15, hashLog: 12, chainLog: 12)
             profiles.append(Profile(name: "zstd per stream, lean", coding: .zstd, compression: lean))
         }
         var leanZlib = DatastarCompression.automatic

@@ -16,6 +16,8 @@ enum DecoderClient {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/decode_stream.py").path
 
+    static let launchLock = NIOLock()
+
     /// What the decoder saw.
     struct Report: Decodable {
         var ok: Bool
@@ -51,7 +53,8 @@ enum DecoderClient {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
-                try process.run()
+                // Foundation's Process.run is not safe to call from several threads at once.
+                try launchLock.withLock { try process.run() }
             } catch {
                 continuation.resume(throwing: error)
             }
@@ -66,124 +69,133 @@ enum DecoderClient {
 /// The codings this build can produce, identity included.
 let testedCodings = DatastarCompression.availableCodings
 
-@Suite(
-    "Compressed streams, decoded event by event by Python's own decoders",
-    .enabled(if: DecoderClient.isAvailable, "set DATASTAR_TEST_PYTHON (./scripts/test does)"),
-    .timeLimit(.minutes(2))
-)
-struct CompressionTests {
-    @Test("async and reactor streams: each event decodes as soon as it arrives", arguments: Framework.allCases)
-    func streamsDecodeEventByEvent(framework: Framework) async throws {
-        try await withServer(framework) { server in
-            for kind in ["async", "reactor"] {
+extension MachineLoadTests {
+    /// With the tests that load the machine: its clients wait on the server with a time limit.
+    @Suite(
+        "Compressed streams, decoded event by event by Python's own decoders",
+        .enabled(if: DecoderClient.isAvailable, "set DATASTAR_TEST_PYTHON (./scripts/test does)"),
+        .timeLimit(.minutes(2))
+    )
+    struct CompressionTests {
+        @Test("async and reactor streams: each event decodes as soon as it arrives", arguments: Framework.allCases)
+        func streamsDecodeEventByEvent(framework: Framework) async throws {
+            try await withServer(framework) { server in
+                for kind in ["async", "reactor"] {
+                    for coding in testedCodings {
+                        let key = "\(kind)-\(coding)"
+                        let report = try await DecoderClient.run(
+                            stream: "\(server.base)/compress/\(kind)?key=\(key)&events=4&rows=200",
+                            trigger: "\(server.base)/compress/trigger?key=\(key)",
+                            accept: coding.rawValue,
+                            expect: coding,
+                            events: 4,
+                            expectEnd: true
+                        )
+                        #expect(report.ok, "\(framework) \(kind) \(coding): \(report.error ?? "")")
+                        #expect(report.ended == true, "\(framework) \(kind) \(coding): the coding's end marker")
+                        guard coding != .identity, let compressed = report.compressed_bytes,
+                            let decoded = report.decoded_bytes, let perEvent = report.compressed_per_event
+                        else { continue }
+                        // 4 fragments of ~16 KB of similar rows.
+                        #expect(
+                            compressed * 10 < decoded,
+                            "\(framework) \(kind) \(coding): \(compressed) of \(decoded)"
+                        )
+                        // Later events reuse the stream's context: far cheaper than the first.
+                        #expect(perEvent[3] * 3 < perEvent[0], "\(framework) \(kind) \(coding): \(perEvent)")
+                    }
+                }
+            }
+        }
+
+        @Test(
+            "hub subscriptions: compressed per stream, each event decodes as it arrives",
+            arguments: Framework.allCases
+        )
+        func hubSubscriptionsDecodeEventByEvent(framework: Framework) async throws {
+            try await withServer(framework) { server in
                 for coding in testedCodings {
-                    let key = "\(kind)-\(coding)"
+                    let topic = "compressed-\(coding)"
                     let report = try await DecoderClient.run(
-                        stream: "\(server.base)/compress/\(kind)?key=\(key)&events=4&rows=200",
-                        trigger: "\(server.base)/compress/trigger?key=\(key)",
-                        accept: coding.rawValue,
+                        stream: "\(server.base)/hub/sub?topic=\(topic)",
+                        trigger: "\(server.base)/hub/publish?topic=\(topic)&pad=3000",
+                        accept: "\(coding.rawValue), identity;q=0.5",
                         expect: coding,
-                        events: 4,
-                        expectEnd: true
+                        events: 5,
+                        expectEnd: false,
+                        // The subscription's onConnect event: it is subscribed.
+                        waitFirst: true
                     )
-                    #expect(report.ok, "\(framework) \(kind) \(coding): \(report.error ?? "")")
-                    #expect(report.ended == true, "\(framework) \(kind) \(coding): the coding's end marker")
-                    guard coding != .identity, let compressed = report.compressed_bytes,
-                        let decoded = report.decoded_bytes, let perEvent = report.compressed_per_event
-                    else { continue }
-                    // 4 fragments of ~16 KB of similar rows.
-                    #expect(compressed * 10 < decoded, "\(framework) \(kind) \(coding): \(compressed) of \(decoded)")
-                    // Later events reuse the stream's context: far cheaper than the first.
-                    #expect(perEvent[3] * 3 < perEvent[0], "\(framework) \(kind) \(coding): \(perEvent)")
+                    #expect(report.ok, "\(framework) hub \(coding): \(report.error ?? "")")
+                    if coding != .identity, let compressed = report.compressed_bytes {
+                        #expect(compressed * 10 < 5 * 3000, "\(framework) hub \(coding): \(compressed) bytes")
+                    }
                 }
             }
         }
-    }
 
-    @Test("hub subscriptions: compressed per stream, each event decodes as it arrives", arguments: Framework.allCases)
-    func hubSubscriptionsDecodeEventByEvent(framework: Framework) async throws {
-        try await withServer(framework) { server in
-            for coding in testedCodings {
-                let topic = "compressed-\(coding)"
-                let report = try await DecoderClient.run(
-                    stream: "\(server.base)/hub/sub?topic=\(topic)",
-                    trigger: "\(server.base)/hub/publish?topic=\(topic)&pad=3000",
-                    accept: "\(coding.rawValue), identity;q=0.5",
-                    expect: coding,
-                    events: 5,
-                    expectEnd: false,
-                    // The subscription's onConnect event: it is subscribed.
-                    waitFirst: true
+        @Test("negotiation: server preference, q=0, per-route override, opt-out, polls", arguments: Framework.allCases)
+        func negotiation(framework: Framework) async throws {
+            try await withServer(framework) { server in
+                let best = testedCodings.first!
+                // The server's preference wins over the client's order; q=0 refuses.
+                let preferred = try await HTTPClient.test.fetch(
+                    "\(server.base)/poll",
+                    headers: [("Accept-Encoding", "identity, deflate, gzip, zstd, br")]
                 )
-                #expect(report.ok, "\(framework) hub \(coding): \(report.error ?? "")")
-                if coding != .identity, let compressed = report.compressed_bytes {
-                    #expect(compressed * 10 < 5 * 3000, "\(framework) hub \(coding): \(compressed) bytes")
-                }
-            }
-        }
-    }
-
-    @Test("negotiation: server preference, q=0, per-route override, opt-out, polls", arguments: Framework.allCases)
-    func negotiation(framework: Framework) async throws {
-        try await withServer(framework) { server in
-            let best = testedCodings.first!
-            // The server's preference wins over the client's order; q=0 refuses.
-            let preferred = try await HTTPClient.shared.fetch(
-                "\(server.base)/poll",
-                headers: [("Accept-Encoding", "identity, deflate, gzip, zstd, br")]
-            )
-            #expect(preferred.headers.first(name: "Content-Encoding") == (best == .identity ? nil : best.rawValue))
-            #expect(preferred.headers.first(name: "Vary") == "Accept-Encoding")
-            let refused = try await HTTPClient.shared.fetch(
-                "\(server.base)/poll",
-                headers: [("Accept-Encoding", "br;q=0, zstd;q=0, gzip;q=0, deflate")]
-            )
-            #expect(refused.headers.first(name: "Content-Encoding") == "deflate")
-            // Identity, and the answer still varies with the header.
-            let plain = try await HTTPClient.shared.fetch(
-                "\(server.base)/poll",
-                headers: [("Accept-Encoding", "identity")]
-            )
-            #expect(plain.headers.first(name: "Content-Encoding") == nil)
-            #expect(plain.headers.first(name: "Vary") == "Accept-Encoding")
-            #expect(plain.body.contains("event: datastar-patch-signals"))
-            // A client that refuses everything still gets an uncompressed stream.
-            let nothing = try await HTTPClient.shared.fetch(
-                "\(server.base)/poll",
-                headers: [("Accept-Encoding", "*;q=0")]
-            )
-            #expect(nothing.status == 200)
-            #expect(nothing.headers.first(name: "Content-Encoding") == nil)
-            #expect(nothing.body.contains("event: datastar-patch-signals"))
-            // Opted out: neither Content-Encoding nor Vary.
-            let off = try await HTTPClient.shared.fetch(
-                "\(server.base)/compress/off",
-                headers: [("Accept-Encoding", "br, zstd, gzip, deflate")]
-            )
-            #expect(off.headers.first(name: "Content-Encoding") == nil)
-            #expect(off.headers.first(name: "Vary") == nil)
-            #expect(off.body.contains(#"data-n="1""#))
-            // A route that offers gzip only, to a client that prefers brotli.
-            let gzipOnly = try await DecoderClient.run(
-                stream: "\(server.base)/compress/gzip-only",
-                trigger: nil,
-                accept: "br, zstd, gzip",
-                expect: .gzip,
-                events: 1,
-                expectEnd: true
-            )
-            #expect(gzipOnly.ok, "\(framework) gzip-only: \(gzipOnly.error ?? "")")
-            // A poll is compressed whole, and ends properly.
-            for coding in testedCodings {
-                let poll = try await DecoderClient.run(
-                    stream: "\(server.base)/compress/poll",
+                #expect(preferred.headers.first(name: "Content-Encoding") == (best == .identity ? nil : best.rawValue))
+                #expect(preferred.headers.first(name: "Vary") == "Accept-Encoding")
+                let refused = try await HTTPClient.test.fetch(
+                    "\(server.base)/poll",
+                    headers: [("Accept-Encoding", "br;q=0, zstd;q=0, gzip;q=0, deflate")]
+                )
+                #expect(refused.headers.first(name: "Content-Encoding") == "deflate")
+                // Identity, and the answer still varies with the header.
+                let plain = try await HTTPClient.test.fetch(
+                    "\(server.base)/poll",
+                    headers: [("Accept-Encoding", "identity")]
+                )
+                #expect(plain.headers.first(name: "Content-Encoding") == nil)
+                #expect(plain.headers.first(name: "Vary") == "Accept-Encoding")
+                #expect(plain.body.contains("event: datastar-patch-signals"))
+                // A client that refuses everything still gets an uncompressed stream.
+                let nothing = try await HTTPClient.test.fetch(
+                    "\(server.base)/poll",
+                    headers: [("Accept-Encoding", "*;q=0")]
+                )
+                #expect(nothing.status == 200)
+                #expect(nothing.headers.first(name: "Content-Encoding") == nil)
+                #expect(nothing.body.contains("event: datastar-patch-signals"))
+                // Opted out: neither Content-Encoding nor Vary.
+                let off = try await HTTPClient.test.fetch(
+                    "\(server.base)/compress/off",
+                    headers: [("Accept-Encoding", "br, zstd, gzip, deflate")]
+                )
+                #expect(off.headers.first(name: "Content-Encoding") == nil)
+                #expect(off.headers.first(name: "Vary") == nil)
+                #expect(off.body.contains(#"data-n="1""#))
+                // A route that offers gzip only, to a client that prefers brotli.
+                let gzipOnly = try await DecoderClient.run(
+                    stream: "\(server.base)/compress/gzip-only",
                     trigger: nil,
-                    accept: coding.rawValue,
-                    expect: coding,
+                    accept: "br, zstd, gzip",
+                    expect: .gzip,
                     events: 1,
                     expectEnd: true
                 )
-                #expect(poll.ok, "\(framework) poll \(coding): \(poll.error ?? "")")
+                #expect(gzipOnly.ok, "\(framework) gzip-only: \(gzipOnly.error ?? "")")
+                // A poll is compressed whole, and ends properly.
+                for coding in testedCodings {
+                    let poll = try await DecoderClient.run(
+                        stream: "\(server.base)/compress/poll",
+                        trigger: nil,
+                        accept: coding.rawValue,
+                        expect: coding,
+                        events: 1,
+                        expectEnd: true
+                    )
+                    #expect(poll.ok, "\(framework) poll \(coding): \(poll.error ?? "")")
+                }
             }
         }
     }

@@ -73,12 +73,12 @@ struct GoldenTests {
                 let response: FullResponse
                 let headers = [("Accept", "text/event-stream"), ("datastar-request", "true")]
                 if golden.method == "get" {
-                    response = try await HTTPClient.shared.fetch(
+                    response = try await HTTPClient.test.fetch(
                         "\(server.base)/test?datastar=\(queryEncode(golden.input))",
                         headers: headers
                     )
                 } else {
-                    response = try await HTTPClient.shared.fetch(
+                    response = try await HTTPClient.test.fetch(
                         "\(server.base)/test",
                         method: .POST,
                         headers: headers + [("Content-Type", "application/json")],

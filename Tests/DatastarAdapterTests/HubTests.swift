@@ -17,7 +17,7 @@ func published(_ n: Int, pad: Int = 0, id: String? = nil) -> String {
 func publishOverHTTP(_ base: String, topic: String = "t", n: Int, id: String? = nil, pad: Int = 0) async throws {
     var url = "\(base)/hub/publish?topic=\(queryEncode(topic))&n=\(n)&pad=\(pad)"
     if let id { url += "&id=\(queryEncode(id))" }
-    let response = try await HTTPClient.shared.fetch(url, method: .POST)
+    let response = try await HTTPClient.test.fetch(url, method: .POST)
     #expect(response.status == 204)
 }
 
@@ -31,7 +31,7 @@ func subscribe(
 ) async throws -> (reader: EventReader, replayed: [String], resume: String) {
     var request = HTTPClientRequest(url: "\(base)/hub/sub?topic=\(queryEncode(topic))")
     if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let response = try await HTTPClient.test.execute(request, timeout: .seconds(30))
     #expect(response.status == .ok)
     var reader = EventReader(response)
     var replayed: [String] = []
@@ -53,7 +53,7 @@ extension MachineLoadTests {
         @Test("a publish reaches every subscriber, on every event loop, in order", arguments: Framework.allCases)
         func fanOut(framework: Framework) async throws {
             try await withServer(framework) { server in
-                // Six streams (HTTPClient.shared keeps at most eight connections per host), spread
+                // Six streams (HTTPClient.test keeps at most eight connections per host), spread
                 // over the server's two event loops.
                 var readers: [EventReader] = []
                 for _ in 0..<6 {

@@ -257,7 +257,7 @@ extension MachineLoadTests {
         @Test("a poll runs the updater once and ends", arguments: Framework.allCases)
         func poll(framework: Framework) async throws {
             try await withServer(framework) { server in
-                let response = try await HTTPClient.shared.fetch("\(server.base)/poll")
+                let response = try await HTTPClient.test.fetch("\(server.base)/poll")
                 #expect(response.status == 200)
                 #expect(response.headers["Content-Type"] == ["text/event-stream"])
                 #expect(response.body == "event: datastar-patch-signals\ndata: signals {\"n\":0}\n\n")

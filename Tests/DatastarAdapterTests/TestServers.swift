@@ -248,6 +248,15 @@ struct FullResponse {
 }
 
 extension HTTPClient {
+    /// The tests' client: `HTTPClient.shared` asks for gzip and deflate (and refuses bodies
+    /// that inflate more than 25 times), so this one asks for no coding: streams arrive as the
+    /// server writes them unless a test sends `Accept-Encoding` itself.
+    static let test: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Sends a request and reads the whole response.
     func fetch(
         _ url: String,

@@ -120,7 +120,15 @@ struct HubEngineTests {
         let hub = DatastarHub(name: "compressed")
         let reactor = DatastarReactor(name: "compressed")
         let plain = await subscribe(hub, reactor: reactor, loops: [loopA, loopA, loopB])
-        let gzip = await subscribe(hub, reactor: reactor, loops: [loopA, loopB], contentCoding: .gzip)
+        let ends = NIOLockedValueBox<[StreamEndReason]>([])
+        let gzip = await subscribe(
+            hub,
+            reactor: reactor,
+            loops: [loopA, loopB],
+            disconnects: ends,
+            contentCoding: .gzip
+        )
+        #expect(ends.withLockedValue { $0 } == [])
         let rows = (0..<100).map { "<li>row \($0)</li>" }.joined()
         let events = (1...3).map { n in DatastarEvent.patchElements(#"<ul id="l" data-n="\#(n)">"# + rows + "</ul>") }
         for event in events {

@@ -165,27 +165,39 @@ public struct BrotliOptions: Sendable, Hashable {
 
 /// Settings of a zstd compressor (RFC 8878).
 ///
-/// The defaults — level 3, a 256 KiB window — are fast (about 50 µs for a 120 KiB frame) and
-/// get about 60:1 on a re-rendered 120 KiB board; they cost about 1.8 MiB per stream
-/// (measured by `datastar-bench-compression`): the level's match tables and the library's
-/// stream buffers, which stay near 1 MiB even with a 32 KiB window. Browsers decode windows up
+/// The defaults — level 3, a 256 KiB window, match tables of 2^14 entries — are fast (about
+/// 50 µs for a 120 KiB frame) and get about 60:1 on a re-rendered 120 KiB board; they cost
+/// about 1.1 MiB per stream (measured by `datastar-bench-compression`), mostly the library's
+/// stream buffers, which stay near 1 MiB even with a 32 KiB window. `nil` table sizes take the
+/// level's own (2^17 and 2^16 entries at level 3: about 1.8 MiB). Browsers decode windows up
 /// to 8 MiB (`windowLog` 23).
 public struct ZstdOptions: Sendable, Hashable {
     /// Compression level, 1 (fastest) to 19; 3 by default.
     public var level: Int
     /// Base-2 logarithm of the window; 10 to 23, 18 (256 KiB) by default.
     public var windowLog: Int
+    /// Base-2 logarithm of the match finder's hash table (4 bytes an entry); 6 to 26, 14 by
+    /// default; `nil` for the level's own.
+    public var hashLog: Int?
+    /// Base-2 logarithm of its chain table (4 bytes an entry); 6 to 26, 14 by default; `nil`
+    /// for the level's own.
+    public var chainLog: Int?
 
     /// Creates zstd settings.
-    public init(level: Int = 3, windowLog: Int = 18) {
+    public init(level: Int = 3, windowLog: Int = 18, hashLog: Int? = 14, chainLog: Int? = 14) {
         self.level = level
         self.windowLog = windowLog
+        self.hashLog = hashLog
+        self.chainLog = chainLog
     }
 
     func validate() throws(DatastarCompressionError) {
         guard (1...19).contains(level) else { throw .invalidOption("zstd level \(level) is not in 1...19") }
         guard (10...23).contains(windowLog) else {
             throw .invalidOption("zstd windowLog \(windowLog) is not in 10...23")
+        }
+        for (name, value) in [("hashLog", hashLog), ("chainLog", chainLog)] {
+            if let value, !(6...26).contains(value) { throw .invalidOption("zstd \(name) \(value) is not in 6...26") }
         }
     }
 }

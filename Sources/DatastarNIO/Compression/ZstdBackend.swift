@@ -10,10 +10,12 @@
             try options.validate()
             guard let context = ZSTD_createCCtx() else { throw .failed(.zstd, "ZSTD_createCCtx returned nothing") }
             self.context = context
-            let parameters: [(ZSTD_cParameter, Int)] = [
+            var parameters: [(ZSTD_cParameter, Int)] = [
                 (ZSTD_c_compressionLevel, options.level),
                 (ZSTD_c_windowLog, options.windowLog),
             ]
+            if let hashLog = options.hashLog { parameters.append((ZSTD_c_hashLog, hashLog)) }
+            if let chainLog = options.chainLog { parameters.append((ZSTD_c_chainLog, chainLog)) }
             for (parameter, value) in parameters {
                 let result = ZSTD_CCtx_setParameter(context, parameter, Int32(value))
                 if ZSTD_isError(result) != 0 {
