@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
         .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
         .executable(name: "datastar-bench", targets: ["DatastarBench"]),
+        .executable(name: "datastar-demo", targets: ["DatastarDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -122,6 +123,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DatastarDemo",
+            dependencies: [
+                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
