@@ -1,4 +1,5 @@
 import Datastar
+import DatastarNIO
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -45,6 +46,48 @@ struct Board: Sendable, Equatable {
         html += #"<p class="muted"><b id="board-count">\#(count)</b> of \#(Board.size) checked · "#
         html += #"version <span id="board-version" class="mono">\#(version)</span></p></div>"#
         return html
+    }
+}
+
+/// The newest board version this process has delivered. Every board update carries the
+/// whole board, so an update older than one already delivered is stale (the newer board
+/// contains its change): it is dropped, whichever order toggles of several tasks or processes
+/// arrive in.
+final class BoardVersions: Sendable {
+    private let newest = NIOLockedValueBox<Int64>(-1)
+
+    /// Runs `deliver` if `version` is newer than every version delivered so far, under a lock,
+    /// so that deliveries happen in version order; returns whether it ran.
+    @discardableResult
+    func ifNewer(_ version: Int64, deliver: () throws -> Void) rethrows -> Bool {
+        try newest.withLockedValue { newest in
+            guard version > newest else { return false }
+            newest = version
+            try deliver()
+            return true
+        }
+    }
+}
+
+/// A backplane that hands the hub only board updates newer than any it has delivered (by
+/// their event id, the board's version), and everything else unchanged.
+struct NewestBoardBackplane: DatastarBackplane {
+    let inner: any DatastarBackplane
+    let versions: BoardVersions
+
+    func attach(origin: String, deliver: @escaping @Sendable (HubMessage) -> Void) {
+        let versions = self.versions
+        inner.attach(origin: origin) { message in
+            guard message.topic == BoardRoutes.topic, let id = message.eventID, let version = Int64(id) else {
+                deliver(message)
+                return
+            }
+            versions.ifNewer(version) { deliver(message) }
+        }
+    }
+
+    func publish(_ message: HubMessage) {
+        inner.publish(message)
     }
 }
 

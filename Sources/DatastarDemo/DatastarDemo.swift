@@ -75,6 +75,7 @@ struct DatastarDemoCommand: AsyncParsableCommand {
         }
 
         let reactor = DatastarReactor(name: "demo")
+        let versions = BoardVersions()
         let store: any BoardStore
         let hub: DatastarHub
         var services: [any Service] = []
@@ -82,17 +83,20 @@ struct DatastarDemoCommand: AsyncParsableCommand {
         var backplaneLabel = "in-process"
         if let backplane {
             let configuration: PostgresConnection.Configuration
-            let board: PostgresBackplane
+            let postgresBackplane: PostgresBackplane
             do {
                 configuration = try PostgresBackplane.connectionConfiguration(url: backplane)
-                board = try PostgresBackplane(configuration: configuration, channel: "datastar_demo")
+                postgresBackplane = try PostgresBackplane(configuration: configuration, channel: "datastar_demo")
             } catch {
                 throw ValidationError("--backplane: \(error)")
             }
-            hub = DatastarHub(name: "demo", backplane: board)
+            hub = DatastarHub(
+                name: "demo",
+                backplane: NewestBoardBackplane(inner: postgresBackplane, versions: versions)
+            )
             store = PostgresBoardStore(configuration: configuration, logger: logger)
-            services.append(board)
-            postgres = board
+            services.append(postgresBackplane)
+            postgres = postgresBackplane
             backplaneLabel = "PostgreSQL"
         } else {
             hub = DatastarHub(name: "demo")
@@ -106,7 +110,7 @@ struct DatastarDemoCommand: AsyncParsableCommand {
         let routes = DemoRoutes(
             page: Page(client: clientScript, clientLabel: clientLabel, backplaneLabel: backplaneLabel),
             live: LiveView(reactor: reactor),
-            board: BoardRoutes(store: store, hub: hub, reactor: reactor, stats: stats),
+            board: BoardRoutes(store: store, hub: hub, versions: versions, reactor: reactor, stats: stats),
             form: SignupForm(),
             stats: stats,
             polls: Counter(label: DemoMetrics.Kind.polls.rawValue),

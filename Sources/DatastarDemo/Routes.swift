@@ -4,6 +4,7 @@ import DatastarHummingbird
 import DatastarNIO
 import Hummingbird
 import NIOCore
+import PostgresNIO
 import Foundation
 
 /// The board's routes: one GET stream per page, one POST per toggle.
@@ -13,6 +14,8 @@ struct BoardRoutes: Sendable {
 
     let store: any BoardStore
     let hub: DatastarHub
+    /// The newest board this process has delivered.
+    let versions: BoardVersions
     let reactor: DatastarReactor
     let stats: Stats
 
@@ -20,7 +23,7 @@ struct BoardRoutes: Sendable {
     /// topic (every toggle, from any process), starts with the full board unless the hub
     /// replayed what the client missed (`Last-Event-ID`), and sends the stats every second.
     func updates() async throws -> DatastarStream {
-        let board = try await store.load()
+        let board = try await load()
         let stats = self.stats
         var stream = DatastarStream(
             subscribingTo: [Self.topic],
@@ -40,14 +43,33 @@ struct BoardRoutes: Sendable {
         return stream
     }
 
+    /// The board as it is now.
+    func load() async throws -> Board {
+        try await available { try await store.load() }
+    }
+
+    /// Runs a store operation; a store that fails (the database is down) is a 503 that says so.
+    private func available(_ operation: () async throws -> Board) async throws -> Board {
+        do {
+            return try await operation()
+        } catch {
+            // PSQLError's description hides the details on purpose; its code is safe to show.
+            let reason = (error as? PSQLError).map { "\($0.code)" } ?? "\(error)"
+            throw HTTPError(.serviceUnavailable, message: "The board's database is unavailable (\(reason)).")
+        }
+    }
+
     /// `POST /board/cells/:cell/toggle`: toggles the cell in the store and publishes the new
     /// board to every subscriber, in this process and through the backplane in the others.
     func toggle(cell text: String?) async throws -> HTTPResponse.Status {
         guard let text, let cell = Int(text), (0..<Board.size).contains(cell) else {
             throw HTTPError(.badRequest, message: "The cell must be a number from 0 to \(Board.size - 1).")
         }
-        let board = try await store.toggle(cell)
-        try hub.publish(.patchElements(board.render(), eventId: String(board.version)), to: Self.topic)
+        let board = try await available { try await store.toggle(cell) }
+        // Published unless a newer board went out meanwhile (it contains this toggle).
+        try versions.ifNewer(board.version) {
+            try hub.publish(.patchElements(board.render(), eventId: String(board.version)), to: Self.topic)
+        }
         return .noContent
     }
 }
@@ -65,7 +87,7 @@ struct DemoRoutes: Sendable {
 
     func register(on router: Router<BasicDatastarRequestContext>) {
         router.get("/") { _, _ in
-            let board = try await board.store.load()
+            let board = try await board.load()
             let html = page.render(
                 live: live.render(at: Date()),
                 board: board.render(),
