@@ -16,7 +16,9 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 # How long any one wait on the page may take before the test fails.
@@ -138,8 +140,6 @@ class Browser:
 
     def type(self, element_id, text, replace=True):
         """Types like a user: select all and delete (an input event), then the keys."""
-        from selenium.webdriver.common.keys import Keys
-
         field = self.driver.find_element(By.ID, element_id)
         if replace:
             field.send_keys(Keys.CONTROL, "a")
@@ -150,8 +150,11 @@ class Browser:
     # Waiting: explicit waits on the page's state, never fixed sleeps.
 
     def wait(self, condition, message, timeout=WAIT):
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(
-            lambda _: condition(), message=message)
+        """Waits until `condition()` is truthy; fails the test with `message` after `timeout`."""
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _: condition())
+        except TimeoutException as error:
+            raise AssertionError(f"not within {timeout} s: {message}") from error
 
     def wait_text(self, element_id, predicate, description, timeout=WAIT):
         def holds():
@@ -160,9 +163,9 @@ class Browser:
             return (value,) if value is not None and predicate(value) else False
         try:
             return self.wait(holds, "", timeout)[0]
-        except Exception as error:
+        except AssertionError as error:
             raise AssertionError(
-                f"#{element_id}: {description}; it is {self.text(element_id)!r}") from error
+                f"not within {timeout} s: #{element_id} {description}; it is {self.text(element_id)!r}") from error
 
     def wait_changes(self, element_id, times=2):
         """Waits until the text of `element_id` has taken `times` new values."""
