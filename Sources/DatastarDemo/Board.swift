@@ -97,6 +97,8 @@ protocol BoardStore: Sendable {
     func load() async throws -> Board
     /// Toggles one cell and returns the board after the change.
     func toggle(_ cell: Int) async throws -> Board
+    /// The board as it is now, for a store that can tell without waiting; `nil` otherwise.
+    var snapshot: Board? { get }
 }
 
 /// The board in this process's memory.
@@ -104,6 +106,8 @@ final class MemoryBoardStore: BoardStore {
     private let board = NIOLockedValueBox(Board())
 
     func load() async throws -> Board { board.withLockedValue { $0 } }
+
+    var snapshot: Board? { board.withLockedValue { $0 } }
 
     func toggle(_ cell: Int) async throws -> Board {
         board.withLockedValue { board in
@@ -128,6 +132,9 @@ actor PostgresBoardStore: BoardStore {
         self.configuration = configuration
         self.logger = logger
     }
+
+    /// `nil`: the board is in the database.
+    nonisolated var snapshot: Board? { nil }
 
     func load() async throws -> Board {
         try await withConnection { connection, logger in

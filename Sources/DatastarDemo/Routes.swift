@@ -23,7 +23,8 @@ struct BoardRoutes: Sendable {
     /// topic (every toggle, from any process), starts with the full board unless the hub
     /// replayed what the client missed (`Last-Event-ID`), and sends the stats every second.
     func updates() async throws -> DatastarStream {
-        let board = try await load()
+        let loaded = try await load()
+        let store = self.store
         let stats = self.stats
         var stream = DatastarStream(
             subscribingTo: [Self.topic],
@@ -33,7 +34,10 @@ struct BoardRoutes: Sendable {
                 if case .replayed = sse.resume {
                     // The board updates the client missed were replayed: it is current.
                 } else {
-                    try sse.send(.patchElements(board.render()))
+                    // The in-memory board as it is once subscribed, so no toggle falls between
+                    // the read and the subscription. From PostgreSQL, the board read before
+                    // subscribing: a toggle in that instant shows with the next one.
+                    try sse.send(.patchElements((store.snapshot ?? loaded).render()))
                 }
                 try sse.send(.patchElements(stats.render()))
             }
