@@ -21,6 +21,16 @@ HEART = [
 ]
 
 
+def toggle_and_watch(clicker, others, cell):
+    """`clicker` clicks a cell; it and every session in `others` (name, browser) see it flip.
+    Returns the cell's new state."""
+    before = clicker.checked(cell)
+    clicker.click(f"cell-{cell}")
+    for name, browser in [("the clicking session", clicker), *others]:
+        browser.wait(lambda b=browser: b.checked(cell) == (not before), f"{name} sees cell {cell} toggled")
+    return not before
+
+
 def open_demo(browser, server, board_subscribers):
     """Loads the page and waits until Datastar runs: the live view moves, and the board
     stream is open (the stats, which only that stream sends, count the expected subscribers
@@ -63,19 +73,12 @@ class InProcessDemo(unittest.TestCase):
     def test_1_board_is_shared(self):
         a, b = self.a, self.b
         self.assertEqual(a.board(), b.board())
-        seven = a.checked(7)
-        a.click("cell-7")
-        a.wait(lambda: a.checked(7) == (not seven), "A sees its own toggle of cell 7")
-        b.wait(lambda: b.checked(7) == (not seven), "B sees A's toggle of cell 7")
-
-        before = b.checked(12)
-        b.click("cell-12")
-        a.wait(lambda: a.checked(12) == (not before), "A sees B's toggle of cell 12")
-        b.wait(lambda: b.checked(12) == (not before), "B sees its own toggle of cell 12")
+        seven = toggle_and_watch(a, [("B", b)], 7)
+        toggle_and_watch(b, [("A", a)], 12)
 
         # And back, so both sessions agree on every cell and on the count.
-        a.click("cell-7")
-        b.wait(lambda: b.checked(7) == seven, "B sees A toggle cell 7 back")
+        toggle_and_watch(a, [("B", b)], 7)
+        self.assertEqual(b.checked(7), not seven)
         b.wait(lambda: a.board() == b.board(), "A and B show the same board")
         self.assertEqual(a.text("board-count"), b.text("board-count"))
         self.assertEqual(a.text("board-count"), str(sum(a.board())))
@@ -189,14 +192,8 @@ class PostgresDemo(unittest.TestCase):
         self.assertIn("PostgreSQL", a.driver.find_element("css selector", ".badges").text)
         self.assertEqual(a.board(), b.board(), "both processes load the board from the database")
 
-        before = a.checked(3)
-        a.click("cell-3")
-        b.wait(lambda: b.checked(3) == (not before), "B (other process) sees A's toggle of cell 3")
-        a.wait(lambda: a.checked(3) == (not before), "A sees its own toggle of cell 3")
-
-        before = b.checked(44)
-        b.click("cell-44")
-        a.wait(lambda: a.checked(44) == (not before), "A (other process) sees B's toggle of cell 44")
+        toggle_and_watch(a, [("B, on the other process", b)], 3)
+        toggle_and_watch(b, [("A, on the other process", a)], 44)
 
         # A page opened later on either process loads the shared board from the database.
         b.driver.get(self.servers[1].base + "/")
