@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
         .executable(name: "datastar-bench", targets: ["DatastarBench"]),
         .executable(name: "datastar-bench-compression", targets: ["DatastarCompressionBench"]),
+        .executable(name: "datastar-demo", targets: ["DatastarDemo"]),
     ],
     traits: [
         .trait(
@@ -158,6 +159,21 @@ let package = Package(
                 "Datastar", "DatastarNIO", "CDatastarBenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DatastarDemo",
+            dependencies: [
+                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
