@@ -118,7 +118,7 @@ public struct DatastarAction: Sendable, Hashable, CustomStringConvertible {
             if let retry { fields.append("retry: \(Self.literal(retry.rawValue))") }
             if let retryInterval { fields.append("retryInterval: \(Self.milliseconds(retryInterval))") }
             if let retryScaler, retryScaler.isFinite { fields.append("retryScaler: \(retryScaler)") }
-            if let retryMaxWait { fields.append("retryMaxWaitMs: \(Self.milliseconds(retryMaxWait))") }
+            if let retryMaxWait { fields.append("retryMaxWait: \(Self.milliseconds(retryMaxWait))") }
             if let retryMaxCount { fields.append("retryMaxCount: \(retryMaxCount)") }
             if let cancelsPreviousRequest {
                 fields.append("requestCancellation: \(Self.literal(cancelsPreviousRequest ? "auto" : "disabled"))")

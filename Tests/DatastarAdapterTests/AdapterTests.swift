@@ -7,7 +7,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-@Suite("Adapters over real sockets")
+@Suite("Adapters over real sockets", .timeLimit(.minutes(2)))
 struct AdapterTests {
     @Test("each event reaches the client when it is sent", arguments: Framework.allCases)
     func eventsArriveWhenSent(framework: Framework) async throws {

@@ -66,9 +66,9 @@ struct ActionTests {
             (.init(retryScaler: 2), "{retryScaler: 2.0}"),
             (.init(retryScaler: .infinity), nil),
             (.init(retryScaler: .nan), nil),
-            (.init(retryMaxWait: .seconds(30)), "{retryMaxWaitMs: 30000}"),
-            (.init(retryMaxWait: .seconds(Int64.max)), "{retryMaxWaitMs: 9223372036854775807}"),
-            (.init(retryMaxWait: .seconds(-Int64.max)), "{retryMaxWaitMs: 0}"),
+            (.init(retryMaxWait: .seconds(30)), "{retryMaxWait: 30000}"),
+            (.init(retryMaxWait: .seconds(Int64.max)), "{retryMaxWait: 9223372036854775807}"),
+            (.init(retryMaxWait: .seconds(-Int64.max)), "{retryMaxWait: 0}"),
             (.init(retryMaxCount: 5), "{retryMaxCount: 5}"),
             (.init(cancelsPreviousRequest: true), "{requestCancellation: 'auto'}"),
             (.init(cancelsPreviousRequest: false), "{requestCancellation: 'disabled'}"),
@@ -96,7 +96,7 @@ struct ActionTests {
         )
         #expect(
             DatastarAction.patch("/todo/1", options).description
-                == "@patch('/todo/1', {contentType: 'form', filterSignals: {include: new RegExp('inc'), exclude: new RegExp('exc')}, selector: '#f', headers: {'X-A': '1', 'X-B': '2'}, openWhenHidden: true, retry: 'error', retryInterval: 100, retryScaler: 3.0, retryMaxWaitMs: 10000, retryMaxCount: 7, requestCancellation: 'disabled'})"
+                == "@patch('/todo/1', {contentType: 'form', filterSignals: {include: new RegExp('inc'), exclude: new RegExp('exc')}, selector: '#f', headers: {'X-A': '1', 'X-B': '2'}, openWhenHidden: true, retry: 'error', retryInterval: 100, retryScaler: 3.0, retryMaxWait: 10000, retryMaxCount: 7, requestCancellation: 'disabled'})"
         )
     }
 
