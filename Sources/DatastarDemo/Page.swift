@@ -29,7 +29,8 @@ struct Page: Sendable {
           <div class="brand"><div class="logo">✦</div><div><h1>swift-datastar</h1>
           <p>The Datastar SDK for Swift, live: Hummingbird 2 on SwiftNIO</p></div></div>
           <div class="badges"><span class="badge">hub: <b>\(HTML.escape(backplaneLabel))</b></span>\
-        <span class="badge">client: <b>Datastar \(DatastarClientScript.pinnedVersion)</b> · \(HTML.escape(clientLabel))</span></div>
+        <span class="badge">client: <b>Datastar \(DatastarClientScript.pinnedVersion)</b> · \(HTML.escape(clientLabel))</span>\
+        \(Self.compressionBadge(nil))</div>
         </header>
         <main class="grid">
         <section class="card span4" id="live-card">
@@ -69,6 +70,13 @@ struct Page: Sendable {
         </body>
         </html>
         """
+    }
+
+    /// The badge that names the board stream's content coding, as negotiated with this
+    /// browser (`nil` before the stream opens).
+    static func compressionBadge(_ coding: ContentCoding?) -> String {
+        let label = coding.map { $0 == .identity ? "none" : $0.rawValue } ?? "…"
+        return #"<span class="badge" id="stream-coding">stream compression: <b>\#(label)</b></span>"#
     }
 
     static let css = """

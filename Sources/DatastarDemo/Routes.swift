@@ -40,6 +40,8 @@ struct BoardRoutes: Sendable {
                     try sse.send(.patchElements((store.snapshot ?? loaded).render()))
                 }
                 try sse.send(.patchElements(stats.render()))
+                // The coding negotiated for this stream from the browser's Accept-Encoding.
+                try sse.send(.patchElements(Page.compressionBadge(sse.contentCoding ?? .identity)))
             }
         )
         stream.interval = .seconds(1)

@@ -70,6 +70,16 @@ class InProcessDemo(unittest.TestCase):
             problems = browser.severe_console_messages()
             self.assertEqual(problems, [], f"session {name} logged errors")
 
+    def test_0_streams_are_compressed(self):
+        # Chromium accepts br, zstd, gzip and deflate; the board stream negotiated one of them
+        # (br with the Brotli trait) and the page works on what it decoded.
+        expected = os.environ.get("EXPECT_STREAM_CODING")
+        for browser in (self.a, self.b):
+            browser.wait_text("stream-coding", lambda v: v.split(":")[-1].strip() in ("br", "zstd", "gzip", "deflate"),
+                              "names a compressed coding for the board stream")
+            if expected:
+                self.assertEqual(browser.text("stream-coding").split(":")[-1].strip(), expected)
+
     def test_1_board_is_shared(self):
         a, b = self.a, self.b
         self.assertEqual(a.board(), b.board())
