@@ -28,7 +28,9 @@ final class ZlibBackend: CompressionBackend {
         throws(DatastarCompressionError)
     {
         // One call with room for the whole result: a sync flush or a finish never needs more
-        // than the input plus a few bytes per block.
+        // than the input plus a few bytes per block. compress-nio reads the input through a
+        // mutable view, so a buffer shared with other subscribers (a hub message) is copied
+        // once here; brotli and zstd read it in place.
         output.reserveCapacity(minimumWritableBytes: DatastarCompressor.outputCapacity(for: input.readableBytes))
         do {
             try compressor.deflate(from: &input, to: &output, flush: finish ? .finish : .sync)

@@ -284,7 +284,23 @@ final class LoopReactor {
                 return
             }
         }
-        write(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(bytes) : bytes, events: events, to: connection)
+        write(framed(bytes, for: connection), events: events, to: connection)
+    }
+
+    /// `bytes` as one HTTP/1 chunk where the connection's transport takes chunks, else as
+    /// they are.
+    private func framed(_ bytes: ByteBuffer, for connection: DatastarConnection) -> ByteBuffer {
+        connection.writesHTTP1Chunks ? HTTP1Chunk.frame(bytes) : bytes
+    }
+
+    /// Writes hub bytes in the form ``deliver(_:coalescingKey:to:)`` takes them: ready for the
+    /// wire, or, for a compressed subscriber, the payload to compress first.
+    private func writeDelivered(_ bytes: ByteBuffer, events: Int, to connection: DatastarConnection) {
+        if connection.compressor != nil {
+            writeEncoded(bytes, events: events, to: connection)
+        } else {
+            write(bytes, events: events, to: connection)
+        }
     }
 
     /// Writes and flushes one buffer, and follows its write: a failed write retires the
@@ -323,11 +339,7 @@ final class LoopReactor {
     func deliver(_ bytes: ByteBuffer, coalescingKey: String?, to connection: DatastarConnection) {
         guard connection.state == .active, let limit = connection.stream?.subscription?.backlogLimit else { return }
         if connection.writesInFlight == 0, connection.heldBack.isEmpty {
-            if connection.compressor != nil {
-                writeEncoded(bytes, events: 1, to: connection)
-            } else {
-                write(bytes, events: 1, to: connection)
-            }
+            writeDelivered(bytes, events: 1, to: connection)
             return
         }
         if let coalescingKey,
@@ -351,11 +363,7 @@ final class LoopReactor {
         let events = connection.heldBack.count
         connection.heldBack = []
         connection.heldBackBytes = 0
-        if connection.compressor != nil {
-            writeEncoded(combined, events: events, to: connection)
-        } else {
-            write(combined, events: events, to: connection)
-        }
+        writeDelivered(combined, events: events, to: connection)
     }
 
     /// Reports the events and bytes written since the last report to swift-metrics: once per
@@ -407,7 +415,7 @@ final class LoopReactor {
         default: break
         }
         guard let transport = connection.transport, let end = try? compressor.finish() else { return }
-        transport.writeAndFlush(connection.writesHTTP1Chunks ? HTTP1Chunk.frame(end) : end, promise: nil)
+        transport.writeAndFlush(framed(end, for: connection), promise: nil)
     }
 
     func shutdown() {
