@@ -15,11 +15,6 @@ let package = Package(
         .library(name: "DatastarHummingbird", targets: ["DatastarHummingbird"]),
         .library(name: "DatastarVapor", targets: ["DatastarVapor"]),
         .library(name: "DatastarPostgres", targets: ["DatastarPostgres"]),
-        .executable(name: "datastar-conformance", targets: ["DatastarConformance"]),
-        .executable(name: "datastar-bench-server", targets: ["DatastarBenchServer"]),
-        .executable(name: "datastar-bench", targets: ["DatastarBench"]),
-        .executable(name: "datastar-bench-compression", targets: ["DatastarCompressionBench"]),
-        .executable(name: "datastar-demo", targets: ["DatastarDemo"]),
     ],
     traits: [
         .trait(
@@ -40,7 +35,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -108,75 +102,6 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(
-            name: "ConformanceServer",
-            dependencies: [
-                "Datastar", "DatastarHummingbird", "DatastarVapor",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "DatastarConformance",
-            dependencies: [
-                "ConformanceServer",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "DatastarBenchServer",
-            dependencies: [
-                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "DatastarBench",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .target(name: "CDatastarBenchSupport"),
-        .executableTarget(
-            name: "DatastarCompressionBench",
-            dependencies: [
-                "Datastar", "DatastarNIO", "CDatastarBenchSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "DatastarDemo",
-            dependencies: [
-                "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarPostgres",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strictSettings
-        ),
         .testTarget(
             name: "DatastarNIOTests",
             dependencies: [
@@ -199,7 +124,6 @@ let package = Package(
             name: "DatastarAdapterTests",
             dependencies: [
                 "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor", "DatastarPostgres",
-                "ConformanceServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -212,7 +136,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
-            resources: [.copy("Golden")],
             swiftSettings: strictSettings
         ),
     ]

@@ -7,7 +7,7 @@ body), checks the response headers, and compares the SSE body the way the offici
 the order of different field names and of different data keys is ignored, HTML attributes are
 compared sorted; the order of lines within one data key and the number of events matter.
 
-Usage: conformance_check.py --base http://127.0.0.1:7331 --golden Tests/DatastarAdapterTests/Golden
+Usage: conformance_check.py --base http://127.0.0.1:7331 --golden Examples/Tests/ConformanceTests/Golden
 Prints one line per case and a closing "N passed, N failed" line; exits 1 on any failure.
 """
 import argparse

@@ -37,12 +37,13 @@ public struct BasicDatastarRequestContext: DatastarRequestContext {
 }
 
 extension RequestContext {
-    /// Whether the request arrived over HTTP/1.x: `true` unless the context knows its channel
-    /// and that channel is an HTTP/2 stream. An HTTP/2 stream is a child of a connection
-    /// channel, which is itself a child of the server channel; an HTTP/1 connection is a direct
-    /// child of the server channel.
-    var isHTTP1: Bool {
-        guard let context = self as? any DatastarRequestContext else { return true }
+    /// Whether the request arrived over HTTP/1.x: `true` or `false` when the context knows its
+    /// channel, `nil` when it does not (then the protocol is unknown, and no header that only
+    /// HTTP/1 allows may be sent). An HTTP/2 stream is a child of a connection channel, which
+    /// is itself a child of the server channel; an HTTP/1 connection is a direct child of the
+    /// server channel.
+    var isHTTP1: Bool? {
+        guard let context = self as? any DatastarRequestContext else { return nil }
         return context.channel.parent?.parent == nil
     }
 }

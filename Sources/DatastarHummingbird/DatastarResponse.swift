@@ -20,7 +20,7 @@ import ServiceLifecycle
 /// a ``DatastarRequestContext`` — the channel closed) and on graceful shutdown. The stream is
 /// compressed when the client accepts a coding that `compression` offers, each event flushed.
 public struct DatastarResponse: ResponseGenerator {
-    private let body: ServerSentEventStream.Body
+    private let body: DatastarResponseBody
     private let keepAlive: Duration?
     private let compression: DatastarCompression
 
@@ -34,7 +34,7 @@ public struct DatastarResponse: ResponseGenerator {
     public init(
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         compression: DatastarCompression = .automatic,
-        _ body: @escaping ServerSentEventStream.Body
+        _ body: @escaping DatastarResponseBody
     ) {
         self.body = body
         self.keepAlive = keepAlive
@@ -50,22 +50,22 @@ public struct DatastarResponse: ResponseGenerator {
         let compression = self.compression
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return .datastar(context, coding: coding) { writer in
-            let stop = ServerSentEventStream.StopSignal()
+            let close = AsyncStreamRunner.CloseSignal()
             await withGracefulShutdownHandler {
-                await ServerSentEventStream.relay(
+                await AsyncStreamRunner.relay(
                     body,
                     allocator: channel?.allocator ?? ByteBufferAllocator(),
                     logger: logger,
                     keepAlive: keepAlive,
                     closeFuture: channel?.closeFuture,
-                    stop: stop,
+                    close: close,
                     contentCoding: coding,
                     compression: compression
                 ) {
                     try await writer.write($0)
                 }
             } onGracefulShutdown: {
-                stop.stop()
+                close.close()
             }
             try await writer.finish(nil)
         }
@@ -85,13 +85,15 @@ extension Response {
 }
 
 extension HTTPFields {
-    /// The headers of a Datastar SSE response; `Connection` only over HTTP/1.1; `Vary` and
-    /// `Content-Encoding` for a response that may be compressed.
-    static func datastar(isHTTP1: Bool, coding: ContentCoding?) -> HTTPFields {
+    /// The headers of a Datastar SSE response; `Connection` only when the request is known to
+    /// have come over HTTP/1.1 (HTTP/2 forbids it, and a peer drops the whole connection for
+    /// it); `Vary` and `Content-Encoding` for a response that may be compressed.
+    static func datastar(isHTTP1: Bool?, coding: ContentCoding?) -> HTTPFields {
         var fields = HTTPFields()
         let headers = DatastarHTTP.responseHeaders(
-            httpMajor: isHTTP1 ? 1 : 2,
-            httpMinor: isHTTP1 ? 1 : 0,
+            httpMajor: isHTTP1 == true ? 1 : 2,
+            httpMinor: isHTTP1 == true ? 1 : 0,
+            includeConnection: isHTTP1 == true,
             contentCoding: coding
         )
         for header in headers {

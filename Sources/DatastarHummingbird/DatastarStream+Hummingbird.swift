@@ -1,38 +1,50 @@
 public import DatastarNIO
 public import Hummingbird
-import HTTPTypes
+public import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import ServiceLifecycle
 
-/// A reactor stream on Hummingbird: return a `DatastarStream` from any route.
+/// A response that runs on the request's channel: the reactor writes to it, on its event loop.
+///
+/// ``DatastarNIO/DatastarStream`` (a reactor stream, a hub subscription) and
+/// ``DatastarNIO/DatastarPoll`` conform. They need the channel, which only a
+/// ``DatastarRequestContext`` gives, so they are not `ResponseGenerator`s: return them from
+/// routes of a router whose context conforms (``BasicDatastarRequestContext`` or your own),
+/// and the route methods below turn them into responses. On a router with another context,
+/// such a route does not compile — rather than failing at run time.
 ///
 /// ```swift
+/// let router = Router(context: BasicDatastarRequestContext.self)
 /// router.get("/clock") { _, _ in
 ///     DatastarStream(every: .seconds(1)) { sse in
 ///         try sse.send(.patchElements(#"<time id="clock">\#(Date.now)</time>"#))
 ///     }
 /// }
 /// ```
-///
-/// The router's context must conform to ``DatastarRequestContext`` (the reactor writes to the
-/// request's channel); another context gets a 500 that says so.
+public protocol DatastarChannelResponse: Sendable {
+    /// Builds the Hummingbird response for a request that arrived on `context`'s channel.
+    func response(from request: Request, context: some DatastarRequestContext) throws -> Response
+}
+
+/// A reactor stream on Hummingbird: return a `DatastarStream` from a route of a router whose
+/// context conforms to ``DatastarRequestContext``.
 ///
 /// What stays per connection, and why: Hummingbird ends a response when its body closure
 /// returns, and the closure's writer cannot be kept. So each stream keeps its connection's
 /// task suspended on one continuation (no thread, no timer, no polling) until the reactor
-/// retires the stream; the reactor writes to the channel directly, on its event loop, and
+/// closes the stream; the reactor writes to the channel directly, on its event loop, and
 /// resumes the task at the end, which then finishes the response.
-extension DatastarStream: ResponseGenerator {
+extension DatastarStream: DatastarChannelResponse {
     /// Builds the Hummingbird response and registers the stream with its reactor.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let channel = try context.datastarChannel(for: "DatastarStream")
+    public func response(from request: Request, context: some DatastarRequestContext) -> Response {
+        let channel = context.channel
         let stream = self
         let reactor = self.reactor ?? .shared
         let lastEventID = request.lastEventID
         let logger = context.logger
-        let isHTTP1 = context.isHTTP1
+        let isHTTP1 = context.isHTTP1 == true
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return .datastar(context, coding: coding) { writer in
             let id = reactor.makeConnectionID()
@@ -56,13 +68,13 @@ extension DatastarStream: ResponseGenerator {
     }
 }
 
-/// A one-shot response for polling clients on Hummingbird: return a `DatastarPoll` from any
-/// route. Like ``DatastarStream``, it needs a ``DatastarRequestContext``: the updater runs on
-/// the request's event loop.
-extension DatastarPoll: ResponseGenerator {
+/// A one-shot response for polling clients on Hummingbird: return a `DatastarPoll` from a
+/// route of a router whose context conforms to ``DatastarRequestContext``; the updater runs
+/// on the request's event loop.
+extension DatastarPoll: DatastarChannelResponse {
     /// Builds the Hummingbird response.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let channel = try context.datastarChannel(for: "DatastarPoll")
+    public func response(from request: Request, context: some DatastarRequestContext) -> Response {
+        let channel = context.channel
         let poll = self
         let lastEventID = request.lastEventID
         let logger = context.logger
@@ -79,16 +91,62 @@ extension DatastarPoll: ResponseGenerator {
     }
 }
 
-extension RequestContext {
-    /// The request's channel, or a 500 that names what is missing.
-    func datastarChannel(for feature: String) throws -> any Channel {
-        guard let channel = (self as? any DatastarRequestContext)?.channel else {
-            throw HTTPError(
-                .internalServerError,
-                message: "\(feature) needs a request context that conforms to DatastarRequestContext."
-            )
+extension RouterMethods where Context: DatastarRequestContext {
+    /// Adds a route for `method` whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func on(
+        _ path: RouterPath,
+        method: HTTPRequest.Method,
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: method) { request, context -> Response in
+            try await handler(request, context).response(from: request, context: context)
         }
-        return channel
+    }
+
+    /// Adds a GET route whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func get(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .get, use: handler)
+    }
+
+    /// Adds a POST route whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func post(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .post, use: handler)
+    }
+
+    /// Adds a PUT route whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func put(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .put, use: handler)
+    }
+
+    /// Adds a PATCH route whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func patch(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .patch, use: handler)
+    }
+
+    /// Adds a DELETE route whose handler returns a reactor stream or a poll.
+    @discardableResult
+    public func delete(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .delete, use: handler)
     }
 }
 

@@ -5,14 +5,14 @@ public import NIOCore
 /// Where a generator's bytes go: a framework's response body writer.
 ///
 /// The framework adapters provide sinks; an app only meets ``ServerSentEventGenerator``.
-public protocol ServerSentEventSink: Sendable {
+package protocol ServerSentEventSink: Sendable {
     /// Writes one chunk of the response body and returns once the transport has taken it.
     /// Throws once the client is gone.
     func write(_ buffer: ByteBuffer) async throws
 }
 
 /// Why a send on a Datastar stream failed for reasons other than the event itself.
-public enum ServerSentEventStreamError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum DatastarSendError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The client has gone, or an earlier write failed: nothing more can be sent.
     case closed
 
@@ -29,7 +29,7 @@ public enum ServerSentEventStreamError: Error, Sendable, Hashable, CustomStringC
 /// A generator is handed to the closure of a Datastar response; each `send` encodes the event
 /// and writes it to the client at once (it is not held until the response ends). Sends from
 /// one task arrive in order. Once the client is gone, every send throws
-/// ``ServerSentEventStreamError/closed``, so a loop that sends ends by itself.
+/// ``DatastarSendError/closed``, so a loop that sends ends by itself.
 ///
 /// ```swift
 /// for count in 1...10 {
@@ -50,7 +50,7 @@ public final class ServerSentEventGenerator: Sendable {
 
     /// Creates a generator that writes to `sink`. Framework adapters call this; apps receive
     /// a generator from them.
-    public init(sink: any ServerSentEventSink, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
+    package init(sink: any ServerSentEventSink, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
         self.sink = sink
         self.allocator = allocator
     }
@@ -67,7 +67,7 @@ public final class ServerSentEventGenerator: Sendable {
     /// Sends one event.
     ///
     /// - Throws: a ``DatastarError`` for an event that cannot be encoded safely (nothing is
-    ///   written then), or ``ServerSentEventStreamError/closed`` once the client is gone.
+    ///   written then), or ``DatastarSendError/closed`` once the client is gone.
     public func send(_ event: DatastarEvent) async throws {
         try await write(event.encoded(allocator: allocator), events: 1)
     }
@@ -88,19 +88,19 @@ public final class ServerSentEventGenerator: Sendable {
         try await write(buffer, events: 0)
     }
 
-    /// Marks the stream closed: later sends throw ``ServerSentEventStreamError/closed``.
+    /// Marks the stream closed: later sends throw ``DatastarSendError/closed``.
     public func close() {
         state.withLockedValue { $0.closed = true }
     }
 
     private func write(_ buffer: ByteBuffer, events: Int) async throws {
-        guard !isClosed else { throw ServerSentEventStreamError.closed }
+        guard !isClosed else { throw DatastarSendError.closed }
         state.withLockedValue { $0.lastWrite = .now }
         do {
             try await sink.write(buffer)
         } catch {
             close()
-            throw ServerSentEventStreamError.closed
+            throw DatastarSendError.closed
         }
         state.withLockedValue { $0.eventsSent += events }
     }

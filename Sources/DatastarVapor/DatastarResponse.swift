@@ -20,7 +20,7 @@ public import Vapor
 /// events back nor encode them twice; the stream is compressed by the SDK instead when the
 /// client accepts a coding that `compression` offers, each event flushed.
 public struct DatastarResponse: AsyncResponseEncodable {
-    private let body: ServerSentEventStream.Body
+    private let body: DatastarResponseBody
     private let keepAlive: Duration?
     private let compression: DatastarCompression
 
@@ -34,7 +34,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
     public init(
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         compression: DatastarCompression = .automatic,
-        _ body: @escaping ServerSentEventStream.Body
+        _ body: @escaping DatastarResponseBody
     ) {
         self.body = body
         self.keepAlive = keepAlive
@@ -58,7 +58,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
                 // Vapor holds the response head until the body is first flushed; an empty write
                 // flushes it now, so the client sees the stream open at once.
                 try? await writer.writeBuffer(ByteBuffer())
-                await ServerSentEventStream.relay(
+                await AsyncStreamRunner.relay(
                     body,
                     allocator: allocator,
                     logger: logger,

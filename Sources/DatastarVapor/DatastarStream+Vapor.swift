@@ -14,7 +14,7 @@ public import Vapor
 ///
 /// Nothing waits per connection: Vapor hands the response's body writer to a closure that
 /// registers the connection with the reactor and returns; the reactor writes on the
-/// connection's event loop and ends the body when the stream is retired.
+/// connection's event loop and ends the body when the stream is closed.
 extension DatastarStream: AsyncResponseEncodable {
     /// Builds the Vapor response; the stream registers when Vapor starts writing the body.
     public func encodeResponse(for request: Request) async throws -> Response {

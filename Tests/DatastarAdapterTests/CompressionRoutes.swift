@@ -63,7 +63,7 @@ struct CompressionRoutes: Sendable {
     }
 
     /// An async stream that sends event n once it is triggered, up to `events`, then ends.
-    func asyncStream(key: String, events: Int, rows: Int) -> ServerSentEventStream.Body {
+    func asyncStream(key: String, events: Int, rows: Int) -> DatastarResponseBody {
         let triggers = self.triggers
         return { sse in
             for n in 1...max(1, events) {

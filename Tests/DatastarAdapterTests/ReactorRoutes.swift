@@ -59,7 +59,7 @@ struct ReactorRoutes: Sendable {
         }
     }
 
-    /// 64 KiB every 10 ms, retired after 500 ms unwritable.
+    /// 64 KiB every 10 ms, closed after 500 ms unwritable.
     func flood() -> DatastarStream {
         let payload = String(repeating: "x", count: 64 << 10)
         return DatastarStream(
@@ -73,7 +73,7 @@ struct ReactorRoutes: Sendable {
     }
 
     /// An async stream that only waits; reports when its closure ends.
-    func waiting(keepAlive: Int) -> ServerSentEventStream.Body {
+    func waiting(keepAlive: Int) -> DatastarResponseBody {
         let probe = self.probe
         return { sse in
             do {

@@ -114,12 +114,12 @@ extension MachineLoadTests {
                         #expect(delivered == count * 4)
                     }
                 }
-                // Closing the client's connections retires every stream, each exactly once.
+                // Closing the client's connections closes every stream, each exactly once.
                 var reasons: Set<String> = []
                 for _ in 0..<count { reasons.insert(await probe.next()) }
                 #expect(
                     reasons.isSubset(of: [
-                        "disconnect client_gone skipped=false", "disconnect write_failed skipped=false",
+                        "disconnect clientGone skipped=false", "disconnect writeFailed skipped=false",
                     ])
                 )
                 #expect(await server.reactor.openStreams() == 0)
@@ -148,7 +148,7 @@ extension MachineLoadTests {
             }
         }
 
-        @Test("a client that disconnects is retired, onDisconnect once", arguments: Framework.allCases)
+        @Test("a client that disconnects is closed, onDisconnect once", arguments: Framework.allCases)
         func disconnect(framework: Framework) async throws {
             let probe = Probe()
             try await withServer(framework, probe: probe) { server in
@@ -158,7 +158,7 @@ extension MachineLoadTests {
                 }
                 let ending = await probe.next()
                 #expect(
-                    ending.hasPrefix("disconnect client_gone") || ending.hasPrefix("disconnect write_failed"),
+                    ending.hasPrefix("disconnect clientGone") || ending.hasPrefix("disconnect writeFailed"),
                     "\(ending)"
                 )
                 #expect(await server.reactor.openStreams() == 0)
@@ -167,7 +167,7 @@ extension MachineLoadTests {
             #expect(await probe.pendingCount() == 0)
         }
 
-        @Test("an updater that throws retires only its own connection", arguments: Framework.allCases)
+        @Test("an updater that throws closes only its own connection", arguments: Framework.allCases)
         func throwingUpdater(framework: Framework) async throws {
             let probe = Probe()
             try await withServer(framework, probe: probe) { server in
@@ -176,7 +176,7 @@ extension MachineLoadTests {
                 var failingEvents = 0
                 while try await failing.next() != nil { failingEvents += 1 }
                 #expect(failingEvents == 2)
-                #expect(await probe.next() == "disconnect updater_threw skipped=false")
+                #expect(await probe.next() == "disconnect updaterThrew skipped=false")
                 _ = try await healthy.next()
                 let before = try #require(try await healthy.next())
                 let after = try #require(try await healthy.next())
@@ -192,11 +192,11 @@ extension MachineLoadTests {
                 var events: [String] = []
                 while let event = try await reader.next() { events.append(event) }
                 #expect(events.count == 3)
-                #expect(await probe.next() == "disconnect closed_by_app skipped=false")
+                #expect(await probe.next() == "disconnect closedByApp skipped=false")
             }
         }
 
-        @Test("a client that stops reading skips updates and is retired", arguments: Framework.allCases)
+        @Test("a client that stops reading skips updates and is closed", arguments: Framework.allCases)
         func stalledClient(framework: Framework) async throws {
             let probe = Probe()
             try await withServer(framework, probe: probe) { server in

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import ConformanceServer
 import Datastar
 import DatastarHummingbird
 import DatastarNIO
@@ -68,7 +67,7 @@ actor Gate {
 /// Routes used by the adapter tests beyond `/test`, written once against the generator API.
 enum TestRoutes {
     /// Sends one event, waits for the gate, sends a second, ends.
-    static func gated(_ gate: Gate) -> ServerSentEventStream.Body {
+    static func gated(_ gate: Gate) -> DatastarResponseBody {
         { sse in
             try await sse.send(.patchElements(#"<p id="first">1</p>"#))
             await gate.wait()
@@ -77,7 +76,7 @@ enum TestRoutes {
     }
 
     /// Sends until a send throws, then reports how the stream ended.
-    static func untilGone(_ probe: Probe) -> ServerSentEventStream.Body {
+    static func untilGone(_ probe: Probe) -> DatastarResponseBody {
         { sse in
             var sent = 0
             do {
@@ -151,7 +150,7 @@ final class TestServer: Sendable {
         group: any EventLoopGroup
     ) async throws -> TestServer {
         let reactor = DatastarReactor()
-        let router = HummingbirdConformance.router()
+        let router = Router(context: BasicDatastarRequestContext.self)
         ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
         CompressionRoutes(triggers: Triggers(), reactor: reactor).register(on: router)
         router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
@@ -198,7 +197,6 @@ final class TestServer: Sendable {
         if compression {
             app.http.server.configuration.responseCompression = .enabled
         }
-        VaporConformance.configure(app)
         app.get("gated") { _ in DatastarResponse(TestRoutes.gated(gate)) }
         app.get("until-gone") { _ in DatastarResponse(TestRoutes.untilGone(probe)) }
         app.datastar(.POST, "greet", signals: Greeting.self, use: TestRoutes.greet)
@@ -206,9 +204,11 @@ final class TestServer: Sendable {
         app.datastar(.GET, "plain") { request, sse in
             try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
         }
-        let port = try await VaporConformance.start(app)
+        try await app.server.start(address: nil)
+        let port = app.http.server.shared.localAddress?.port ?? 0
         return TestServer(framework: .vapor, port: port, reactor: app.datastar.reactor, hub: hub) {
-            try await VaporConformance.stop(app)
+            await app.server.shutdown()
+            try await app.asyncShutdown()
         }
     }
 }

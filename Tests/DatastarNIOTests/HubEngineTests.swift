@@ -57,7 +57,7 @@ struct HubEngineTests {
         chunked: Bool = false,
         backlogLimit: Int = HubSubscription.defaultBacklogLimit,
         lastEventID: String? = nil,
-        disconnects: NIOLockedValueBox<[StreamEndReason]>? = nil,
+        disconnects: NIOLockedValueBox<[StreamCloseReason]>? = nil,
         contentCoding: ContentCoding? = nil,
         onConnect: DatastarStream.Updater? = nil
     ) async -> [RecordingTransport] {
@@ -120,7 +120,7 @@ struct HubEngineTests {
         let hub = DatastarHub(name: "compressed")
         let reactor = DatastarReactor(name: "compressed")
         let plain = await subscribe(hub, reactor: reactor, loops: [loopA, loopA, loopB])
-        let ends = NIOLockedValueBox<[StreamEndReason]>([])
+        let ends = NIOLockedValueBox<[StreamCloseReason]>([])
         let gzip = await subscribe(
             hub,
             reactor: reactor,
@@ -282,7 +282,7 @@ struct HubEngineTests {
     func backlogDisconnect() async throws {
         let hub = DatastarHub(name: "backlog")
         let reactor = DatastarReactor(name: "backlog")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let slow = await subscribe(hub, reactor: reactor, loops: [loopA], backlogLimit: 1000, disconnects: disconnects)
         let healthy = await subscribe(hub, reactor: reactor, loops: [loopA, loopB], backlogLimit: 1000)
         slow[0].hold()

@@ -123,7 +123,7 @@ struct ReactorEngineTests {
         keepAlive: Duration = .seconds(1),
         unwritable: Duration = .seconds(1),
         reactor: DatastarReactor,
-        disconnects: NIOLockedValueBox<[StreamEndReason]>,
+        disconnects: NIOLockedValueBox<[StreamCloseReason]>,
         update: @escaping DatastarStream.Updater = { try $0.send(.patchSignals(#"{"n":\#($0.updates)}"#)) }
     ) -> DatastarStream {
         let onDisconnect: DatastarStream.DisconnectHandler = { _, reason in
@@ -150,7 +150,7 @@ struct ReactorEngineTests {
     @Test("the updater runs once per interval, on one timer for all connections")
     func oneTimer() async throws {
         let reactor = DatastarReactor(name: "oneTimer")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let transports = (0..<20).map { _ in RecordingTransport(loop: loop) }
         for transport in transports {
             reactor.register(stream(reactor: reactor, disconnects: disconnects), transport: transport)
@@ -171,7 +171,7 @@ struct ReactorEngineTests {
     @Test("connections are spread over slots: a slot's writes come at its own instant")
     func slots() async throws {
         let reactor = DatastarReactor(name: "slots", maxSlots: 4)
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let transports = (0..<8).map { _ in RecordingTransport(loop: loop) }
         for transport in transports {
             reactor.register(stream(reactor: reactor, disconnects: disconnects), transport: transport)
@@ -189,7 +189,7 @@ struct ReactorEngineTests {
     @Test("a quiet stream gets keep-alive comments after the keep-alive interval")
     func keepAlive() async throws {
         let reactor = DatastarReactor(name: "keepAlive")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let transport = RecordingTransport(loop: loop)
         reactor.register(
             stream(every: nil, keepAlive: .milliseconds(400), reactor: reactor, disconnects: disconnects),
@@ -204,10 +204,10 @@ struct ReactorEngineTests {
         await reactor.shutdown()
     }
 
-    @Test("a stalled connection skips updates, then is retired; the others go on")
+    @Test("a stalled connection skips updates, then is closed; the others go on")
     func stalled() async throws {
         let reactor = DatastarReactor(name: "stalled")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let stuck = RecordingTransport(loop: loop)
         let healthy = RecordingTransport(loop: loop)
         reactor.register(
@@ -230,13 +230,13 @@ struct ReactorEngineTests {
         await reactor.shutdown()
     }
 
-    @Test("a failed write retires the connection once, and is logged with its reason")
+    @Test("a failed write closes the connection once, and is logged with its reason")
     func failedWrite() async throws {
         let logs = CapturedLogs()
         var logger = Logger(label: "test", factory: logs.handler)
         logger.logLevel = .debug
         let reactor = DatastarReactor(name: "failedWrite", logger: logger)
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let transport = RecordingTransport(loop: loop)
         reactor.register(stream(reactor: reactor, disconnects: disconnects), transport: transport)
         transport.hold()
@@ -244,21 +244,21 @@ struct ReactorEngineTests {
         struct Reset: Error {}
         transport.failPending(Reset())
         await loop.advanceTime(by: .milliseconds(500))
-        #expect(disconnects.withLockedValue { $0 }.map(\.label) == ["write_failed"])
+        #expect(disconnects.withLockedValue { $0 }.map(\.label) == ["writeFailed"])
         #expect(transport.finished == 1)
         let records = logs.records.withLockedValue { $0 }
         #expect(records.count == 1)
-        #expect(records.first?.message == "Datastar stream retired")
-        #expect(records.first?.metadata["datastar.reason"]?.description.hasPrefix("write_failed") == true)
+        #expect(records.first?.message == "Datastar stream closed")
+        #expect(records.first?.metadata["datastar.reason"]?.description.hasPrefix("writeFailed") == true)
         await reactor.shutdown()
         #expect(disconnects.withLockedValue { $0 }.count == 1)
     }
 
-    @Test("metrics: open streams, events, bytes, retirements by cause")
+    @Test("metrics: open streams, events, bytes, closes by cause")
     func metrics() async throws {
         let metrics = testMetrics
         let reactor = DatastarReactor(name: "metricsTest")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let first = RecordingTransport(loop: loop)
         let second = RecordingTransport(loop: loop)
         reactor.register(stream(reactor: reactor, disconnects: disconnects), transport: first)
@@ -279,25 +279,25 @@ struct ReactorEngineTests {
         #expect(metrics.counterTotal(label: "datastar_bytes_sent", dimensions: dimensions) == Int64(bytes))
         #expect(
             metrics.counterTotal(
-                label: "datastar_streams_retired",
-                dimensions: [("reactor", "metricsTest"), ("reason", "closed_by_app")]
+                label: "datastar_streams_closed",
+                dimensions: [("reactor", "metricsTest"), ("reason", "closedByApp")]
             ) == 1
         )
         await reactor.shutdown()
         #expect(
             metrics.counterTotal(
-                label: "datastar_streams_retired",
-                dimensions: [("reactor", "metricsTest"), ("reason", "shutdown")]
+                label: "datastar_streams_closed",
+                dimensions: [("reactor", "metricsTest"), ("reason", "serverShutdown")]
             )
                 == 1
         )
         #expect(try metrics.expectMeter("datastar_streams_open", dimensions).lastValue == 0)
     }
 
-    @Test("onConnect sends the initial render; an onConnect that throws retires at once")
+    @Test("onConnect sends the initial render; an onConnect that throws closes at once")
     func onConnect() async throws {
         let reactor = DatastarReactor(name: "onConnect")
-        let disconnects = NIOLockedValueBox<[StreamEndReason]>([])
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
         let transport = RecordingTransport(loop: loop)
         struct Broken: Error {}
         reactor.register(
@@ -315,7 +315,7 @@ struct ReactorEngineTests {
         )
         await loop.advanceTime(by: .milliseconds(300))
         #expect(transport.written == ["event: datastar-patch-elements\ndata: elements <p id=\"a\">initial</p>\n\n"])
-        #expect(disconnects.withLockedValue { $0 }.map(\.label) == ["updater_threw"])
+        #expect(disconnects.withLockedValue { $0 }.map(\.label) == ["updaterThrew"])
         #expect(await reactor.activeTimers() == 0)
     }
 }

@@ -102,6 +102,7 @@ public struct DatastarCompression: Sendable, Hashable {
     /// - Throws: ``DatastarCompressionError/unavailable(_:)`` for a coding this build does not
     ///   have, ``DatastarCompressionError/invalidOption(_:)`` for settings out of range, and
     ///   ``DatastarCompressionError/failed(_:_:)`` when the library cannot start a stream.
+    @_spi(Compressor)
     public func makeCompressor(for coding: ContentCoding) throws(DatastarCompressionError) -> DatastarCompressor? {
         let backend: any CompressionBackend
         switch coding {

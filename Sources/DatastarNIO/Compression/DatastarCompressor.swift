@@ -6,7 +6,8 @@ public import NIOCore
 ///
 /// A compressor belongs to one stream and is used from one place at a time (the stream's event
 /// loop, or its writing task); it is not `Sendable`. The reactor, the hub and the async stream
-/// runner use it for you; it is public for transports and benchmarks of your own.
+/// runner use it for you; it is SPI (`@_spi(Compressor) import DatastarNIO`) for benchmarks.
+@_spi(Compressor)
 public final class DatastarCompressor {
     /// The coding it produces.
     public let coding: ContentCoding

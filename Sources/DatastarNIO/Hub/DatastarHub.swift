@@ -199,7 +199,7 @@ public final class DatastarHub: Sendable {
         loopHub.value.add(connection, to: topics)
     }
 
-    /// Removes a retired connection from its topics; on the connection's loop.
+    /// Removes a closed connection from its topics; on the connection's loop.
     func unsubscribe(_ connection: DatastarConnection, from topics: [String]) {
         let eventLoop = connection.eventLoop
         eventLoop.assertInEventLoop()

@@ -3,7 +3,7 @@
 /// Each subscriber has a backlog limit (``HubSubscription/backlogLimit``): the bytes written
 /// to its socket but not yet taken by the client, plus the bytes held back for it. Whatever the
 /// policy, a subscriber whose backlog passes the limit is disconnected
-/// (``StreamEndReason/backlogExceeded``), so memory stays bounded and a stalled client never
+/// (``StreamCloseReason/backlogExceeded``), so memory stays bounded and a stalled client never
 /// delays the others. The browser reconnects with `Last-Event-ID` and resumes from the topic's
 /// history where it can.
 public enum SlowClientPolicy: Sendable, Hashable {

@@ -44,7 +44,7 @@ final class LoopHub {
             guard let list = subscribers[delivery.message.topic] else { continue }
             let payload = delivery.message.payload
             var chunk: ByteBuffer?
-            // Backwards over a snapshot: a subscriber retired during its write is swapped out
+            // Backwards over a snapshot: a subscriber closed during its write is swapped out
             // of the live list, and the snapshot still holds each of the others once.
             var index = list.count - 1
             while index >= 0 {

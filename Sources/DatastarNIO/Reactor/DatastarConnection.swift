@@ -26,7 +26,7 @@ public final class DatastarConnection {
     /// stream. `nil` for streams without hub subscription.
     public internal(set) var resume: HubResume?
 
-    enum State { case connecting, active, retired }
+    enum State { case connecting, active, closed }
     var state = State.connecting
     var closeRequested = false
     var output: ByteBuffer
@@ -36,7 +36,7 @@ public final class DatastarConnection {
     var writesInFlight = 0
     let stream: DatastarStream?
     let transport: (any ReactorTransport)?
-    /// Where the connection's retirement is logged; `nil` for the reactor's logger.
+    /// Where the connection's close is logged; `nil` for the reactor's logger.
     let logger: Logger?
     /// Where the connection sits in its interval timer.
     var slot = 0
@@ -98,15 +98,15 @@ public final class DatastarConnection {
     }
 
     /// Whether the stream has ended.
-    public var isClosed: Bool { state == .retired }
+    public var isClosed: Bool { state == .closed }
 
     /// Sends one event; it is written when the current hook returns.
     ///
     /// - Throws: a ``Datastar/DatastarError`` for an event that cannot be encoded safely, or
-    ///   ``ServerSentEventStreamError/closed`` once the stream has ended.
+    ///   ``DatastarSendError/closed`` once the stream has ended.
     public func send(_ event: DatastarEvent) throws {
         eventLoop.preconditionInEventLoop()
-        guard state != .retired else { throw ServerSentEventStreamError.closed }
+        guard state != .closed else { throw DatastarSendError.closed }
         try event.encode(into: &output)
         outputEvents += 1
     }
@@ -119,12 +119,12 @@ public final class DatastarConnection {
     /// Sends an SSE comment.
     public func sendComment(_ text: String = "") throws {
         eventLoop.preconditionInEventLoop()
-        guard state != .retired else { throw ServerSentEventStreamError.closed }
+        guard state != .closed else { throw DatastarSendError.closed }
         ServerSentEventComment.encode(text, into: &output)
     }
 
     /// Ends the stream once the current hook returns (after what it sent is written);
-    /// `onDisconnect` then receives ``StreamEndReason/closedByApp``.
+    /// `onDisconnect` then receives ``StreamCloseReason/closedByApp``.
     public func close() {
         closeRequested = true
     }

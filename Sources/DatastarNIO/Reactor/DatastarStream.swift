@@ -1,48 +1,6 @@
 public import Datastar
 public import NIOCore
 
-/// Why a reactor stream ended; ``DatastarStream/onDisconnect`` receives it exactly once.
-public enum StreamEndReason: Sendable, Hashable, CustomStringConvertible {
-    /// The client closed the connection.
-    case clientGone
-    /// A write to the client failed; the payload is the error.
-    case writeFailed(String)
-    /// The updater (or `onConnect`) threw; the payload is the error.
-    case updaterThrew(String)
-    /// The client stopped reading and the socket stayed unwritable for longer than
-    /// ``DatastarStream/unwritableTimeout``.
-    case unwritableTooLong
-    /// A hub subscriber read too slowly: what it had not read yet, plus what was held back for
-    /// it, passed its ``HubSubscription/backlogLimit``.
-    case backlogExceeded
-    /// The server is shutting down.
-    case serverShutdown
-    /// The app closed the stream with ``DatastarConnection/close()``.
-    case closedByApp
-
-    /// A short label for logs and metrics: `client_gone`, `write_failed`, `updater_threw`,
-    /// `unwritable`, `backlog`, `shutdown` or `closed_by_app`.
-    public var label: String {
-        switch self {
-        case .clientGone: return "client_gone"
-        case .writeFailed: return "write_failed"
-        case .updaterThrew: return "updater_threw"
-        case .unwritableTooLong: return "unwritable"
-        case .backlogExceeded: return "backlog"
-        case .serverShutdown: return "shutdown"
-        case .closedByApp: return "closed_by_app"
-        }
-    }
-
-    /// The label and, where there is one, the error.
-    public var description: String {
-        switch self {
-        case .writeFailed(let error), .updaterThrew(let error): return "\(label): \(error)"
-        default: return label
-        }
-    }
-}
-
 /// A long-lived Datastar stream driven by the reactor: no task waits per connection; one timer
 /// per event loop and interval runs every stream's updater.
 ///
@@ -58,7 +16,7 @@ public enum StreamEndReason: Sendable, Hashable, CustomStringConvertible {
 ///   send the initial render.
 /// - `update` runs on the event loop every `interval`; what it sends in one run is written and
 ///   flushed together. A connection whose client stopped reading skips updates (nothing is
-///   queued) and is retired once it has been unwritable for `unwritableTimeout`.
+///   queued) and is closed once it has been unwritable for `unwritableTimeout`.
 /// - A keep-alive comment is sent when the stream has been quiet for `keepAlive`.
 /// - `onDisconnect` runs exactly once, on the event loop, whatever ended the stream.
 ///
@@ -67,14 +25,14 @@ public struct DatastarStream: Sendable {
     /// A synchronous closure that sends events on a connection; runs on its event loop.
     public typealias Updater = @Sendable (DatastarConnection) throws -> Void
     /// The hook that learns why a stream ended; runs on the connection's event loop.
-    public typealias DisconnectHandler = @Sendable (DatastarConnection, StreamEndReason) -> Void
+    public typealias DisconnectHandler = @Sendable (DatastarConnection, StreamCloseReason) -> Void
 
     /// How often `update` runs; `nil` for a stream without updater (only keep-alive and
     /// whatever else writes to it, such as hub subscriptions).
     public var interval: Duration?
     /// How long a stream may be quiet before a keep-alive comment is sent.
     public var keepAlive: Duration
-    /// How long a connection may stay unwritable (its client not reading) before it is retired.
+    /// How long a connection may stay unwritable (its client not reading) before it is closed.
     public var unwritableTimeout: Duration
     /// Runs once before the first update.
     public var onConnect: Updater?
@@ -162,7 +120,7 @@ public struct DatastarStream: Sendable {
     ///     plus held back) before it is disconnected; 64 KiB by default. Make it larger than
     ///     the largest message.
     ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent.
-    ///   - unwritableTimeout: how long the client may stop reading before it is retired.
+    ///   - unwritableTimeout: how long the client may stop reading before it is closed.
     ///   - compression: how the stream is compressed. Subscribers without compression share
     ///     each message's one buffer; compressed ones compress it on their own stream.
     ///   - reactor: the reactor that drives the stream; `nil` lets the adapter choose.
@@ -224,7 +182,7 @@ public struct DatastarPoll: Sendable {
 
     /// Runs the updater on `eventLoop` and returns the encoded events, compressed with
     /// `coding` (a complete compressed body) unless that is `nil` or identity.
-    public func render(
+    package func render(
         on eventLoop: any EventLoop,
         lastEventID: String?,
         coding: ContentCoding? = nil
@@ -241,12 +199,5 @@ public struct DatastarPoll: Sendable {
             body.writeBuffer(&end)
             return body
         }
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -1,8 +1,8 @@
-public import NIOCore
+package import NIOCore
 
 /// How the reactor writes to one connection of a framework. The framework adapters provide
 /// transports; every call is made on ``eventLoop``.
-public protocol ReactorTransport: Sendable {
+package protocol ReactorTransport: Sendable {
     /// The event loop of the connection's channel.
     var eventLoop: any EventLoop { get }
     /// Writes a chunk of the response body and flushes it. The promise succeeds once the bytes
@@ -23,7 +23,7 @@ public protocol ReactorTransport: Sendable {
 
 extension ReactorTransport {
     /// Body bytes as they are, by default.
-    public var writesHTTP1Chunks: Bool { false }
+    package var writesHTTP1Chunks: Bool { false }
 }
 
 /// HTTP/1.1 chunked framing (RFC 9112, section 7.1), for transports that write below the

@@ -6,7 +6,7 @@ import CoreMetrics
 /// - `datastar_streams_open` (meter): open reactor streams.
 /// - `datastar_events_sent` (counter): events written to clients.
 /// - `datastar_bytes_sent` (counter): bytes written to clients, keep-alives included.
-/// - `datastar_streams_retired` (counter, dimension `reason`): ended streams by cause.
+/// - `datastar_streams_closed` (counter, dimension `reason`): ended streams by cause.
 struct StreamMetrics: Sendable {
     let name: String
     let open: Meter
@@ -20,8 +20,8 @@ struct StreamMetrics: Sendable {
         bytes = Counter(label: "datastar_bytes_sent", dimensions: [("reactor", name)])
     }
 
-    func retired(_ reason: StreamEndReason) {
-        Counter(label: "datastar_streams_retired", dimensions: [("reactor", name), ("reason", reason.label)])
+    func closed(_ reason: StreamCloseReason) {
+        Counter(label: "datastar_streams_closed", dimensions: [("reactor", name), ("reason", reason.label)])
             .increment()
     }
 }

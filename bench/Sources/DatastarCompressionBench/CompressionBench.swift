@@ -1,6 +1,6 @@
 import ArgumentParser
 import Datastar
-import DatastarNIO
+@_spi(Compressor) import DatastarNIO
 import Foundation
 import NIOCore
 

@@ -32,7 +32,7 @@ struct Broadcast: Sendable {
     }
 
     /// The naive way: one task per subscriber, which encodes and sends every event it is given.
-    func task() -> ServerSentEventStream.Body {
+    func task() -> DatastarResponseBody {
         { [naive] sse in
             let (events, continuation) = AsyncStream.makeStream(
                 of: DatastarEvent.self,

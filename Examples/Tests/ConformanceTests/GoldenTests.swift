@@ -61,7 +61,7 @@ func canonicalDataKeyOrder(_ stream: String) -> String {
     return output
 }
 
-@Suite("Official golden cases over HTTP")
+@Suite("Official golden cases over HTTP", .timeLimit(.minutes(2)))
 struct GoldenTests {
     @Test("every case, on both frameworks", arguments: Framework.allCases)
     func goldenCases(framework: Framework) async throws {
@@ -105,6 +105,20 @@ struct GoldenTests {
                     "executeScriptWithoutDefaults", "removeElementsWithDefaults", "removeElementsWithoutDefaults",
                 ]
             )
+        }
+    }
+
+    @Test("a case the server cannot read gets a 400 that names the problem", arguments: Framework.allCases)
+    func badCase(framework: Framework) async throws {
+        try await withServer(framework) { server in
+            let response = try await HTTPClient.test.fetch(
+                "\(server.base)/test",
+                method: .POST,
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"events":[{"type":"bogus"}]}"#.utf8)
+            )
+            #expect(response.status == 400)
+            #expect(response.body.contains("unknown event type"), "\(response.body)")
         }
     }
 

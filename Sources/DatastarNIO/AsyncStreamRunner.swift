@@ -1,6 +1,10 @@
 public import Datastar
-public import Logging
+package import Logging
 public import NIOCore
+
+/// The closure of an `async` Datastar response (`DatastarResponse { sse in ... }`): it sends
+/// events with the generator it is given, and the response ends when it returns.
+public typealias DatastarResponseBody = @Sendable (ServerSentEventGenerator) async throws -> Void
 
 /// Runs the closure of an `async` Datastar response; shared by the framework adapters.
 ///
@@ -9,23 +13,22 @@ public import NIOCore
 /// client is known to be gone (a write failed, or the channel closed) or the server shuts
 /// down — so a closure that only waits still ends within one keep-alive interval of its client
 /// leaving.
-public enum ServerSentEventStream {
-    /// The closure of an `async` Datastar response.
-    public typealias Body = @Sendable (ServerSentEventGenerator) async throws -> Void
+package enum AsyncStreamRunner {
+    package typealias Body = DatastarResponseBody
 
-    /// Ends a running async stream from outside: the server's shutdown, a closed channel.
-    public final class StopSignal: Sendable {
+    /// Closes a running async stream from outside: the server's shutdown, a closed channel.
+    package final class CloseSignal: Sendable {
         let stream: AsyncStream<Void>
         private let continuation: AsyncStream<Void>.Continuation
 
         /// Creates a signal that has not fired.
-        public init() {
+        package init() {
             (stream, continuation) = AsyncStream.makeStream()
         }
 
-        /// Cancels the stream's closure and ends the stream. Safe to call more than once, from
-        /// any thread.
-        public func stop() {
+        /// Cancels the stream's closure and closes the stream. Safe to call more than once,
+        /// from any thread.
+        package func close() {
             continuation.finish()
         }
     }
@@ -40,24 +43,24 @@ public enum ServerSentEventStream {
     ///   - keepAlive: how long the stream may be quiet before a keep-alive comment is sent;
     ///     `nil` for none.
     ///   - closeFuture: completes when the connection closes, where the framework exposes it.
-    ///   - stop: ends the stream from outside, for example on shutdown.
+    ///   - close: closes the stream from outside, for example on shutdown.
     ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should end this stream too.
-    public static func run(
+    package static func run(
         _ body: @escaping Body,
         sink: any ServerSentEventSink,
         allocator: ByteBufferAllocator,
         logger: Logger,
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         closeFuture: EventLoopFuture<Void>? = nil,
-        stop: StopSignal = StopSignal(),
+        close: CloseSignal = CloseSignal(),
         reactor: DatastarReactor? = nil
     ) async {
         let generator = ServerSentEventGenerator(sink: sink, allocator: allocator)
         closeFuture?.whenComplete { _ in
             generator.close()
-            stop.stop()
+            close.close()
         }
-        let token = reactor?.trackAsyncStream(stop)
+        let token = reactor?.trackAsyncStream(close)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
@@ -70,7 +73,7 @@ public enum ServerSentEventStream {
                 group.addTask { await keepAlives(generator, every: keepAlive) }
             }
             group.addTask {
-                for await _ in stop.stream {}
+                for await _ in close.stream {}
             }
             // Whichever ends first — the closure, a failed keep-alive, the stop signal — ends
             // the others.
@@ -95,13 +98,13 @@ public enum ServerSentEventStream {
     ///   - contentCoding: the coding negotiated for the response (and announced in its head);
     ///     `nil` or identity writes bytes as they are.
     ///   - compression: the compressor settings for `contentCoding`.
-    public static func relay(
+    package static func relay(
         _ body: @escaping Body,
         allocator: ByteBufferAllocator,
         logger: Logger,
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         closeFuture: EventLoopFuture<Void>? = nil,
-        stop: StopSignal = StopSignal(),
+        close: CloseSignal = CloseSignal(),
         reactor: DatastarReactor? = nil,
         contentCoding: ContentCoding? = nil,
         compression: DatastarCompression = .automatic,
@@ -124,7 +127,7 @@ public enum ServerSentEventStream {
                     logger: logger,
                     keepAlive: keepAlive,
                     closeFuture: closeFuture,
-                    stop: stop,
+                    close: close,
                     reactor: reactor
                 )
                 relay.finish()
@@ -168,7 +171,7 @@ public enum ServerSentEventStream {
     }
 
     static func log(_ error: any Error, logger: Logger) {
-        if error is ServerSentEventStreamError || error is CancellationError {
+        if error is DatastarSendError || error is CancellationError {
             logger.debug("Datastar stream ended: the client has gone or the server is stopping")
         } else {
             logger.error("Datastar stream closure threw; the stream is ended", metadata: ["error": "\(error)"])

@@ -24,7 +24,7 @@ struct Feed: Sendable {
     }
 
     /// The naive way: a loop with `Task.sleep` per connection.
-    func task(hz: Int) -> ServerSentEventStream.Body {
+    func task(hz: Int) -> DatastarResponseBody {
         { sse in
             var n = 0
             while true {
