@@ -1,6 +1,6 @@
-public import Datastar
+package import Datastar
 package import Logging
-public import NIOCore
+package import NIOCore
 
 /// The closure of an `async` Datastar response (`DatastarResponse { sse in ... }`): it sends
 /// events with the generator it is given, and the response ends when it returns.
@@ -35,7 +35,7 @@ package enum AsyncStreamRunner {
 
     /// Runs `body` with a generator that writes to `sink`, and returns when it ends.
     ///
-    /// An error thrown by `body` ends the stream; it is logged (at debug level when the client
+    /// An error thrown by `body` closes the stream; it is logged (at debug level when the client
     /// had simply gone, at error level otherwise) and not rethrown, since the response head
     /// has already been sent.
     ///
@@ -44,7 +44,7 @@ package enum AsyncStreamRunner {
     ///     `nil` for none.
     ///   - closeFuture: completes when the connection closes, where the framework exposes it.
     ///   - close: closes the stream from outside, for example on shutdown.
-    ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should end this stream too.
+    ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should close this stream too.
     package static func run(
         _ body: @escaping Body,
         sink: any ServerSentEventSink,
@@ -172,7 +172,7 @@ package enum AsyncStreamRunner {
 
     static func log(_ error: any Error, logger: Logger) {
         if error is DatastarSendError || error is CancellationError {
-            logger.debug("Datastar stream ended: the client has gone or the server is stopping")
+            logger.debug("Datastar stream closed: the client has gone or the server is shutting down")
         } else {
             logger.error("Datastar stream closure threw; the stream is ended", metadata: ["error": "\(error)"])
         }

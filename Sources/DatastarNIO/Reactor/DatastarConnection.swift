@@ -97,13 +97,13 @@ public final class DatastarConnection {
         self.state = .active
     }
 
-    /// Whether the stream has ended.
+    /// Whether the stream has closed.
     public var isClosed: Bool { state == .closed }
 
     /// Sends one event; it is written when the current hook returns.
     ///
     /// - Throws: a ``Datastar/DatastarError`` for an event that cannot be encoded safely, or
-    ///   ``DatastarSendError/closed`` once the stream has ended.
+    ///   ``DatastarSendError/closed`` once the stream has closed.
     public func send(_ event: DatastarEvent) throws {
         eventLoop.preconditionInEventLoop()
         guard state != .closed else { throw DatastarSendError.closed }

@@ -92,7 +92,7 @@ public final class DatastarReactor: Sendable {
         }
     }
 
-    /// Ends the connection `id` on `eventLoop`, if it is still open, with `reason`.
+    /// Closes the connection `id` on `eventLoop`, if it is still open, with `reason`.
     package func close(id: UInt64, on eventLoop: any EventLoop, reason: StreamCloseReason) {
         eventLoop.execute {
             let reactor = self.loopReactor(on: eventLoop)
@@ -102,9 +102,9 @@ public final class DatastarReactor: Sendable {
         }
     }
 
-    /// Ends every open stream with ``StreamCloseReason/serverShutdown`` (each `onDisconnect`
+    /// Closes every open stream with ``StreamCloseReason/serverShutdown`` (each `onDisconnect`
     /// runs) and stops the timers; one hop per event loop. Async streams that registered with
-    /// this reactor are stopped too. Returns when every reactor stream has ended.
+    /// this reactor are closed too. Returns when every reactor stream has closed.
     public func shutdown() async {
         for closed in beginShutdown() {
             try? await closed.get()

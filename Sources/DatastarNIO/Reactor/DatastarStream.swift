@@ -18,13 +18,13 @@ public import NIOCore
 ///   flushed together. A connection whose client stopped reading skips updates (nothing is
 ///   queued) and is closed once it has been unwritable for `unwritableTimeout`.
 /// - A keep-alive comment is sent when the stream has been quiet for `keepAlive`.
-/// - `onDisconnect` runs exactly once, on the event loop, whatever ended the stream.
+/// - `onDisconnect` runs exactly once, on the event loop, whatever closed the stream.
 ///
 /// The closures are synchronous and run on the event loop: they must not block.
 public struct DatastarStream: Sendable {
     /// A synchronous closure that sends events on a connection; runs on its event loop.
     public typealias Updater = @Sendable (DatastarConnection) throws -> Void
-    /// The hook that learns why a stream ended; runs on the connection's event loop.
+    /// The hook that learns why a stream closed; runs on the connection's event loop.
     public typealias DisconnectHandler = @Sendable (DatastarConnection, StreamCloseReason) -> Void
 
     /// How often `update` runs; `nil` for a stream without updater (only keep-alive and
@@ -36,7 +36,7 @@ public struct DatastarStream: Sendable {
     public var unwritableTimeout: Duration
     /// Runs once before the first update.
     public var onConnect: Updater?
-    /// Runs exactly once when the stream ends.
+    /// Runs exactly once when the stream closes.
     public var onDisconnect: DisconnectHandler?
     /// Runs every `interval`.
     public var update: Updater?
@@ -125,7 +125,7 @@ public struct DatastarStream: Sendable {
     ///     each message's one buffer; compressed ones compress it on their own stream.
     ///   - reactor: the reactor that drives the stream; `nil` lets the adapter choose.
     ///   - onConnect: runs once, when the client connects.
-    ///   - onDisconnect: runs exactly once when the stream ends.
+    ///   - onDisconnect: runs exactly once when the stream closes.
     public init(
         subscribingTo topics: [String],
         on hub: DatastarHub,

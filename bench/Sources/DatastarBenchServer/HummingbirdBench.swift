@@ -11,13 +11,13 @@ func runHummingbird(feed: Feed, broadcast: Broadcast, port: Int, group: any Even
     router.get("/feed") { request, context -> Response in
         let hz = request.uri.queryParameters.get("hz", as: Int.self) ?? 1
         switch feed.mode {
-        case .reactor: return try feed.stream(hz: hz).response(from: request, context: context)
+        case .reactor: return feed.stream(hz: hz).response(from: request, context: context)
         case .task: return DatastarResponse(feed.task(hz: hz)).response(from: request, context: context)
         }
     }
     router.get("/sub") { request, context -> Response in
         switch broadcast.mode {
-        case .reactor: return try broadcast.stream().response(from: request, context: context)
+        case .reactor: return broadcast.stream().response(from: request, context: context)
         case .task: return DatastarResponse(broadcast.task()).response(from: request, context: context)
         }
     }
