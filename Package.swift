@@ -121,6 +121,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DatastarPostgresUnitTests",
+            dependencies: [
+                "DatastarPostgres", "DatastarNIO",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DatastarAdapterTests",
             dependencies: [
                 "Datastar", "DatastarNIO", "DatastarHummingbird", "DatastarVapor", "DatastarPostgres",

@@ -1,4 +1,4 @@
-internal import DatastarNIO
+package import DatastarNIO
 internal import NIOCore
 
 #if canImport(FoundationEssentials)
@@ -23,12 +23,12 @@ internal import NIOCore
 ///   coalescing key are empty when absent and start with `=` when present (`=` alone is the
 ///   empty string).
 /// - The payload is the last field: it runs to the end and is not escaped.
-enum WireFormat {
+package enum WireFormat {
     /// The first field of every message.
-    static let versionTag = "ds1"
+    package static let versionTag = "ds1"
 
     /// A payload read back.
-    enum Decoded: Equatable {
+    package enum Decoded: Equatable {
         /// A whole message.
         case message(HubMessage)
         /// A message whose body is row `rowID` of the payload table.
@@ -36,13 +36,15 @@ enum WireFormat {
     }
 
     /// Why a payload could not be read.
-    struct DecodingError: Error, CustomStringConvertible {
-        var reason: String
-        var description: String { reason }
+    package struct DecodingError: Error, CustomStringConvertible {
+        /// What is wrong with the payload.
+        package var reason: String
+        /// The reason.
+        package var description: String { reason }
     }
 
     /// Encodes a whole message.
-    static func encode(_ message: HubMessage) -> String {
+    package static func encode(_ message: HubMessage) -> String {
         let payload = message.payload.readableBytesView
         var out: [UInt8] = []
         out.reserveCapacity(payload.count + message.topic.utf8.count + message.origin.utf8.count + 64)
@@ -68,7 +70,7 @@ enum WireFormat {
     }
 
     /// The start of a reference to a row: the row id is appended to it (in SQL).
-    static func referencePrefix(origin: String) -> String {
+    package static func referencePrefix(origin: String) -> String {
         var out: [UInt8] = Array("\(versionTag)|r|".utf8)
         appendEscaped(origin, to: &out)
         out.append(UInt8(ascii: "|"))
@@ -76,7 +78,7 @@ enum WireFormat {
     }
 
     /// Reads a payload.
-    static func decode(_ text: String) throws(DecodingError) -> Decoded {
+    package static func decode(_ text: String) throws(DecodingError) -> Decoded {
         let bytes = Array(text.utf8)
         var fields: [ArraySlice<UInt8>] = []
         var start = bytes.startIndex

@@ -101,6 +101,49 @@ func uniqueName(_ prefix: String) -> String {
     "\(prefix)_\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF)"
 }
 
+/// A logger whose entries a test awaits in order, as they are logged.
+struct LogStream: Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    /// What the logger logs from now on; it never finishes.
+    let entries: AsyncStream<Entry>
+    /// A logger at `level` that logs into ``entries`` only.
+    let logger: Logger
+
+    init(level: Logger.Level) {
+        let (entries, continuation) = AsyncStream.makeStream(of: Entry.self)
+        self.entries = entries
+        var logger = Logger(label: "datastar.postgres.tests") { _ in Handler(continuation: continuation) }
+        logger.logLevel = level
+        self.logger = logger
+    }
+
+    private struct Handler: LogHandler {
+        let continuation: AsyncStream<Entry>.Continuation
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { self.metadata[key] }
+            set { self.metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            self.continuation.yield(
+                Entry(
+                    level: event.level,
+                    message: event.message.description,
+                    metadata: self.metadata.merging(event.metadata ?? [:]) { $1 }
+                )
+            )
+        }
+    }
+}
+
 struct TimedOut: Error, CustomStringConvertible {
     var what: String
     var description: String { "timed out waiting for \(what)" }

@@ -1,11 +1,8 @@
-import DatastarNIO
-import NIOCore
+import DatastarPostgres
 import PostgresNIO
 import Testing
 
-@testable import DatastarPostgres
-
-@Suite("PostgresBackplane configuration: URLs and names")
+@Suite("PostgresBackplane configuration: URLs, names and errors", .timeLimit(.minutes(1)))
 struct ConfigurationTests {
     @Test(
         "a bad URL throws invalidURL",
@@ -106,73 +103,28 @@ struct ConfigurationTests {
         #expect(socket.host == nil)
     }
 
-    @Test("a second attach is ignored: the first hub keeps the backplane")
-    func secondAttach() throws {
-        let backplane = try PostgresBackplane(url: "postgres://user@localhost/db")
-        backplane.attach(origin: "first") { _ in }
-        backplane.attach(origin: "second") { _ in }
-        // Nothing observable beyond the log but that it does not crash; the wire test below
-        // checks that the first origin is the one filtered.
-    }
-
-    @Test("the queue is bounded by count and by bytes; what does not fit is dropped")
-    func boundedQueue() throws {
-        var options = PostgresBackplane.Options()
-        options.maxQueuedMessages = 3
-        let byCount = try PostgresBackplane(url: "postgres://user@localhost/db", options: options)
-        for index in 0..<5 {
-            byCount.publish(message("t", "payload \(index)", eventID: "\(index)", origin: "o"))
-        }
-        #expect(byCount.queuedMessageCount == 3)
-        #expect(byCount.droppedMessageCount == 2)
-
-        options = PostgresBackplane.Options()
-        options.maxQueuedBytes = 3_000
-        let byBytes = try PostgresBackplane(url: "postgres://user@localhost/db", options: options)
-        let kilobyte = String(repeating: "x", count: 1_000)
-        for index in 0..<5 {
-            byBytes.publish(message("t", kilobyte, eventID: "\(index)", origin: "o"))
-        }
-        #expect(byBytes.queuedMessageCount == 2)
-        #expect(byBytes.droppedMessageCount == 3)
-    }
-
-    @Test("waitForStatus ends with CancellationError when its task is cancelled")
-    func waitCancels() async throws {
-        let backplane = try PostgresBackplane(url: "postgres://user@localhost/db")
-        let task = Task { try await backplane.waitUntilListening() }
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
-    }
-
-    @Test("run() keeps retrying an unreachable server and returns promptly when cancelled", .timeLimit(.minutes(1)))
-    func unreachable() async throws {
-        // A port nothing listens on: bind one, note it, close it.
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress!.port!
-        try await channel.close()
-        var options = PostgresBackplane.Options()
-        options.initialReconnectDelay = .milliseconds(10)
-        options.maxReconnectDelay = .milliseconds(50)
-        let backplane = try PostgresBackplane(
-            url: "postgres://user@127.0.0.1:\(port)/db?connect_timeout=1",
-            options: options,
-            logger: {
-                var logger = testLogger
-                logger.logLevel = .error
-                return logger
-            }()
+    @Test("each error names what is wrong, and a URL error does not repeat the URL")
+    func errorDescriptions() {
+        #expect(
+            PostgresBackplaneError.invalidURL(reason: "unknown parameter oops").description
+                == "invalid PostgreSQL URL: unknown parameter oops"
         )
-        backplane.publish(message("t", "queued", origin: "o"))
-        let task = Task { try await backplane.run() }
-        try await Task.sleep(for: .milliseconds(300))  // let it fail a few times (nothing to await)
-        #expect(backplane.status == .init())
-        #expect(backplane.queuedMessageCount == 1)
-        let cancelled = ContinuousClock.now
-        task.cancel()
-        try await withTimeout(5, "run() to return") { try await task.value }
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
-        #expect(backplane.queuedMessageCount == 1, "a message not sent stays queued")
+        let channel = PostgresBackplaneError.invalidChannelName("bad-name").description
+        #expect(channel.hasPrefix("invalid NOTIFY channel name \"bad-name\""))
+        let table = PostgresBackplaneError.invalidTableName("a.b").description
+        #expect(table.hasPrefix("invalid payload table name \"a.b\""))
+        for description in [channel, table] {
+            #expect(description.contains("1 to 63 ASCII letters, digits and underscores, not starting with a digit"))
+        }
+
+        do {
+            _ = try PostgresBackplane(url: "postgres://alice:s3cret@db.internal:5432/orders?pool_size=3")
+            Issue.record("no error")
+        } catch {
+            #expect(error == .invalidURL(reason: "unsupported query parameter \"pool_size\""))
+            for part in ["alice", "s3cret", "db.internal", "orders"] {
+                #expect(!error.description.contains(part), "the description repeats \(part)")
+            }
+        }
     }
 }

@@ -1,10 +1,9 @@
 import DatastarNIO
+import DatastarPostgres
 import NIOCore
 import Testing
 
-@testable import DatastarPostgres
-
-@Suite("Backplane wire format")
+@Suite("Backplane wire format", .timeLimit(.minutes(1)))
 struct WireFormatTests {
     static let oddMessages: [HubMessage] = [
         message("t", "", origin: "o"),
