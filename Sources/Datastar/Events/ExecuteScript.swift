@@ -1,62 +1,88 @@
-// The sugar the ADR leaves to each SDK, built only from the three core operations.
+/// One attribute of a `<script>` tag sent by ``DatastarEvent/executeScript(_:autoRemove:attributes:eventId:retryDuration:)``.
+public struct ScriptAttribute: Sendable, Hashable {
+    /// The attribute name; validated when the event is encoded.
+    public var name: String
+    /// The attribute value; HTML-escaped when the event is encoded.
+    public var value: String
+
+    /// Creates an attribute.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+// MARK: - The ADR's operation
 
 extension DatastarEvent {
-    /// Removes the elements that match a CSS selector.
+    /// Runs JavaScript in the browser: appends a `<script>` tag to `body`.
     ///
-    /// ```swift
-    /// try await sse.send(.removeElements(selector: "#toast"))
-    /// ```
-    public static func removeElements(
-        selector: String,
-        useViewTransition: Bool = false,
-        eventId: String? = nil,
-        retryDuration: Duration? = nil
-    ) -> DatastarEvent {
-        patchElements(
-            nil,
-            selector: selector,
-            mode: .remove,
-            useViewTransition: useViewTransition,
-            eventId: eventId,
-            retryDuration: retryDuration
-        )
-    }
-
-    /// Removes the elements whose ids match the top-level elements given, such as
-    /// `<div id="a"></div><div id="b"></div>`.
-    public static func removeElements(
-        _ elements: String,
-        useViewTransition: Bool = false,
-        eventId: String? = nil,
-        retryDuration: Duration? = nil
-    ) -> DatastarEvent {
-        patchElements(
-            elements,
-            mode: .remove,
-            useViewTransition: useViewTransition,
-            eventId: eventId,
-            retryDuration: retryDuration
-        )
-    }
-
-    /// Removes signals by dotted path: `["user.name", "draft"]` becomes the merge patch
-    /// `{"user":{"name":null},"draft":null}`. A path that is a prefix of another wins.
+    /// With `autoRemove` (the default) the tag removes itself once it has run. Attributes are
+    /// written in the order given, values HTML-escaped.
     ///
-    /// - Throws: ``DatastarError/invalidSignalPath(_:)`` for an empty path or segment.
-    public static func removeSignals(
-        _ paths: [String],
+    /// - Throws: ``DatastarError/invalidAttributeName(_:)`` for an attribute name that is not a
+    ///   valid HTML attribute name (this also rules out line breaks).
+    public static func executeScript(
+        _ script: String,
+        autoRemove: Bool = true,
+        attributes: [ScriptAttribute] = [],
         eventId: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
-        var patch = JSONValue.object([])
-        for path in paths {
-            let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard !segments.contains(where: \.isEmpty) else { throw .invalidSignalPath(path) }
-            patch.setNull(at: segments[...])
+        var rendered = ""
+        for attribute in attributes {
+            guard HTML.isValidAttributeName(attribute.name) else {
+                throw .invalidAttributeName(attribute.name)
+            }
+            rendered += " \(attribute.name)=\"\(HTML.escape(attribute.value))\""
         }
-        return try patchSignals(json: patch, eventId: eventId, retryDuration: retryDuration)
+        return appendScript(script, autoRemove: autoRemove, renderedAttributes: rendered, eventId, retryDuration)
     }
 
+    /// The `<script>` patch behind ``executeScript(_:autoRemove:attributes:eventId:retryDuration:)``
+    /// and the script sugar; `renderedAttributes` is already validated and escaped.
+    static func appendScript(
+        _ script: String,
+        autoRemove: Bool = true,
+        renderedAttributes: String = "",
+        _ eventId: String?,
+        _ retryDuration: Duration?
+    ) -> DatastarEvent {
+        let effect = autoRemove ? #" data-effect="el.remove()""# : ""
+        return patchElements(
+            "<script\(renderedAttributes)\(effect)>\(script)</script>",
+            selector: "body",
+            mode: .append,
+            eventId: eventId,
+            retryDuration: retryDuration
+        )
+    }
+
+    /// Runs JavaScript with attributes given as a literal list of name–value pairs.
+    ///
+    /// ```swift
+    /// .executeScript("init()", attributes: ["type": "module"])
+    /// ```
+    public static func executeScript(
+        _ script: String,
+        autoRemove: Bool = true,
+        attributes: KeyValuePairs<String, String>,
+        eventId: String? = nil,
+        retryDuration: Duration? = nil
+    ) throws(DatastarError) -> DatastarEvent {
+        try executeScript(
+            script,
+            autoRemove: autoRemove,
+            attributes: attributes.map { ScriptAttribute(name: $0.key, value: $0.value) },
+            eventId: eventId,
+            retryDuration: retryDuration
+        )
+    }
+}
+
+// MARK: - Sugar the ADR leaves to each SDK, built only on the operation above
+
+extension DatastarEvent {
     /// Logs a message in the browser's console (`console.log`).
     public static func consoleLog(
         _ message: String,
