@@ -1,16 +1,18 @@
 extension DatastarEvent {
-    /// A key that two events share when the later one makes the earlier one useless: both
-    /// replace the same target. A broadcast hub uses it to drop a queued event that a newer one
-    /// supersedes, for a client that reads too slowly.
+    /// The event's coalescing key: a key that two events share when the later one makes the
+    /// earlier one useless, because both replace the same target. A broadcast hub coalesces
+    /// events with the same key: for a client that reads too slowly, it drops a queued event
+    /// that a newer one supersedes.
     ///
     /// - Elements patched in a replacing mode (`outer`, `inner`, `replace`) share a key when
-    ///   they have the same selector and mode, or — without a selector — when the first
-    ///   element has the same `id` and the mode is the same.
+    ///   they have the same mode, namespace and selector, or — without a selector — the same
+    ///   mode and namespace and a first element with the same `id`.
     /// - Signal patches share a key when they set the same top-level signals (in any order)
     ///   with the same `onlyIfMissing`.
     /// - Every other event (appends, removals, scripts, elements without selector or `id`,
-    ///   signals that are not a JSON object) has no key: it is never replaced.
-    public var replacementKey: String? {
+    ///   signals that are not a JSON object) has no coalescing key: it is never
+    ///   replaced.
+    public var coalescingKey: String? {
         switch payload {
         case .patchElements(let patch):
             switch patch.mode {

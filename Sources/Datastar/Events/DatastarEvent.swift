@@ -1,9 +1,9 @@
 /// One Datastar server-sent event: what it patches, and its SSE options.
 ///
 /// Build events with the static functions — the ADR's three operations
-/// (``patchElements(_:selector:mode:useViewTransition:viewTransitionSelector:namespace:eventId:retryDuration:)``,
-/// ``patchSignals(_:onlyIfMissing:eventId:retryDuration:)``,
-/// ``executeScript(_:autoRemove:attributes:eventId:retryDuration:)``) and the sugar built on
+/// (``patchElements(_:selector:mode:useViewTransition:viewTransitionSelector:namespace:eventID:retryDuration:)``,
+/// ``patchSignals(_:onlyIfMissing:eventID:retryDuration:)``,
+/// ``executeScript(_:autoRemove:attributes:eventID:retryDuration:)``) and the sugar built on
 /// them — and hand them to a generator's `send`. An event is a value: encode it once with
 /// ``encode(into:)`` and write the same bytes to as many clients as you like.
 public struct DatastarEvent: Sendable, Hashable {
@@ -22,14 +22,14 @@ public struct DatastarEvent: Sendable, Hashable {
     public var payload: Payload
     /// The SSE `id:` of the event; the browser sends the last one back as `Last-Event-ID` when
     /// it reconnects.
-    public var eventId: String?
+    public var eventID: String?
     /// The SSE `retry:` of the event. `nil` means the default of 1000 ms, which is not sent.
     public var retryDuration: Duration?
 
     /// Creates an event from a payload and its SSE options.
-    public init(_ payload: Payload, eventId: String? = nil, retryDuration: Duration? = nil) {
+    public init(_ payload: Payload, eventID: String? = nil, retryDuration: Duration? = nil) {
         self.payload = payload
-        self.eventId = eventId
+        self.eventID = eventID
         self.retryDuration = retryDuration
     }
 

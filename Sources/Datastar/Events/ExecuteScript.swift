@@ -1,4 +1,4 @@
-/// One attribute of a `<script>` tag sent by ``DatastarEvent/executeScript(_:autoRemove:attributes:eventId:retryDuration:)``.
+/// One attribute of a `<script>` tag sent by ``DatastarEvent/executeScript(_:autoRemove:attributes:eventID:retryDuration:)``.
 public struct ScriptAttribute: Sendable, Hashable {
     /// The attribute name; validated when the event is encoded.
     public var name: String
@@ -26,7 +26,7 @@ extension DatastarEvent {
         _ script: String,
         autoRemove: Bool = true,
         attributes: [ScriptAttribute] = [],
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         var rendered = ""
@@ -36,16 +36,16 @@ extension DatastarEvent {
             }
             rendered += " \(attribute.name)=\"\(HTML.escape(attribute.value))\""
         }
-        return appendScript(script, autoRemove: autoRemove, renderedAttributes: rendered, eventId, retryDuration)
+        return appendScript(script, autoRemove: autoRemove, renderedAttributes: rendered, eventID, retryDuration)
     }
 
-    /// The `<script>` patch behind ``executeScript(_:autoRemove:attributes:eventId:retryDuration:)``
+    /// The `<script>` patch behind ``executeScript(_:autoRemove:attributes:eventID:retryDuration:)``
     /// and the script sugar; `renderedAttributes` is already validated and escaped.
     static func appendScript(
         _ script: String,
         autoRemove: Bool = true,
         renderedAttributes: String = "",
-        _ eventId: String?,
+        _ eventID: String?,
         _ retryDuration: Duration?
     ) -> DatastarEvent {
         let effect = autoRemove ? #" data-effect="el.remove()""# : ""
@@ -53,7 +53,7 @@ extension DatastarEvent {
             "<script\(renderedAttributes)\(effect)>\(script)</script>",
             selector: "body",
             mode: .append,
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -67,14 +67,14 @@ extension DatastarEvent {
         _ script: String,
         autoRemove: Bool = true,
         attributes: KeyValuePairs<String, String>,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         try executeScript(
             script,
             autoRemove: autoRemove,
             attributes: attributes.map { ScriptAttribute(name: $0.key, value: $0.value) },
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -86,19 +86,19 @@ extension DatastarEvent {
     /// Logs a message in the browser's console (`console.log`).
     public static func consoleLog(
         _ message: String,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
-        appendScript("console.log(\(JSONValue.string(message).serialized(scriptSafe: true)))", eventId, retryDuration)
+        appendScript("console.log(\(JSONValue.string(message).serialized(scriptSafe: true)))", eventID, retryDuration)
     }
 
     /// Logs a message in the browser's console as an error (`console.error`).
     public static func consoleError(
         _ message: String,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
-        appendScript("console.error(\(JSONValue.string(message).serialized(scriptSafe: true)))", eventId, retryDuration)
+        appendScript("console.error(\(JSONValue.string(message).serialized(scriptSafe: true)))", eventID, retryDuration)
     }
 
     /// Sends the browser to another URL.
@@ -107,12 +107,12 @@ extension DatastarEvent {
     /// patch has been applied (the way other Datastar SDKs do it).
     public static func redirect(
         to url: String,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         appendScript(
             "setTimeout(() => window.location.href = \(JSONValue.string(url).serialized(scriptSafe: true)))",
-            eventId,
+            eventID,
             retryDuration
         )
     }
@@ -120,12 +120,12 @@ extension DatastarEvent {
     /// Replaces the browser's current URL without navigating (`history.replaceState`).
     public static func replaceURL(
         _ url: String,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         appendScript(
             "window.history.replaceState({}, '', \(JSONValue.string(url).serialized(scriptSafe: true)))",
-            eventId,
+            eventID,
             retryDuration
         )
     }
@@ -145,7 +145,7 @@ extension DatastarEvent {
         bubbles: Bool = true,
         cancelable: Bool = true,
         composed: Bool = true,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
@@ -168,6 +168,6 @@ extension DatastarEvent {
         } else {
             target = "document.dispatchEvent(\(event))"
         }
-        return appendScript(target, eventId, retryDuration)
+        return appendScript(target, eventID, retryDuration)
     }
 }

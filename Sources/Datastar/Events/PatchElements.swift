@@ -79,7 +79,7 @@ extension DatastarEvent {
         useViewTransition: Bool = false,
         viewTransitionSelector: String? = nil,
         namespace: ElementNamespace = .html,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         DatastarEvent(
@@ -93,7 +93,7 @@ extension DatastarEvent {
                     namespace: namespace
                 )
             ),
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -110,7 +110,7 @@ extension DatastarEvent {
     public static func removeElements(
         selector: String,
         useViewTransition: Bool = false,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         patchElements(
@@ -118,7 +118,7 @@ extension DatastarEvent {
             selector: selector,
             mode: .remove,
             useViewTransition: useViewTransition,
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -128,14 +128,14 @@ extension DatastarEvent {
     public static func removeElements(
         _ elements: String,
         useViewTransition: Bool = false,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         patchElements(
             elements,
             mode: .remove,
             useViewTransition: useViewTransition,
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }

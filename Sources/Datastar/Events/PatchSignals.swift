@@ -17,17 +17,17 @@ public struct PatchSignals: Sendable, Hashable {
 extension DatastarEvent {
     /// Patches signals with JSON text, a JSON merge patch (`datastar-patch-signals`).
     ///
-    /// The text is sent as given; use ``patchSignals(encoding:onlyIfMissing:eventId:retryDuration:)``
-    /// or ``patchSignals(json:onlyIfMissing:eventId:retryDuration:)`` to build it from values.
+    /// The text is sent as given; use ``patchSignals(encoding:onlyIfMissing:eventID:retryDuration:)``
+    /// or ``patchSignals(json:onlyIfMissing:eventID:retryDuration:)`` to build it from values.
     public static func patchSignals(
         _ json: String,
         onlyIfMissing: Bool = false,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) -> DatastarEvent {
         DatastarEvent(
             .patchSignals(PatchSignals(signals: json, onlyIfMissing: onlyIfMissing)),
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -40,14 +40,14 @@ extension DatastarEvent {
     public static func patchSignals(
         json: JSONValue,
         onlyIfMissing: Bool = false,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         guard case .object = json else { throw .signalsNotAnObject }
         return patchSignals(
             json.serialized(),
             onlyIfMissing: onlyIfMissing,
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -61,14 +61,14 @@ extension DatastarEvent {
     public static func patchSignals(
         encoding value: some Encodable,
         onlyIfMissing: Bool = false,
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         let json = try JSONValue(encoding: value)
         return try patchSignals(
             json: json,
             onlyIfMissing: onlyIfMissing,
-            eventId: eventId,
+            eventID: eventID,
             retryDuration: retryDuration
         )
     }
@@ -83,7 +83,7 @@ extension DatastarEvent {
     /// - Throws: ``DatastarError/invalidSignalPath(_:)`` for an empty path or segment.
     public static func removeSignals(
         _ paths: [String],
-        eventId: String? = nil,
+        eventID: String? = nil,
         retryDuration: Duration? = nil
     ) throws(DatastarError) -> DatastarEvent {
         var patch = JSONValue.object([])
@@ -92,7 +92,7 @@ extension DatastarEvent {
             guard !segments.contains(where: \.isEmpty) else { throw .invalidSignalPath(path) }
             patch.setNull(at: segments[...])
         }
-        return try patchSignals(json: patch, eventId: eventId, retryDuration: retryDuration)
+        return try patchSignals(json: patch, eventID: eventID, retryDuration: retryDuration)
     }
 }
 

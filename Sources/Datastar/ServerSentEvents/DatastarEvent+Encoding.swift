@@ -17,9 +17,9 @@ extension DatastarEvent {
         buffer.append("event: ")
         buffer.append(eventType)
         buffer.append("\n")
-        if let eventId {
+        if let eventID {
             buffer.append("id: ")
-            buffer.append(eventId)
+            buffer.append(eventID)
             buffer.append("\n")
         }
         if let retryMilliseconds {
@@ -65,7 +65,7 @@ extension DatastarEvent {
 
     /// Checks every single-line field; returns the `retry:` value to write, if any.
     private func validated() throws(DatastarError) -> Int64? {
-        try SSELine.requireSingleLine(eventId, field: "event id")
+        try SSELine.requireSingleLine(eventID, field: "event id")
         if case .patchElements(let patch) = payload {
             try SSELine.requireSingleLine(patch.selector, field: "selector")
             try SSELine.requireSingleLine(patch.viewTransitionSelector, field: "view-transition selector")
