@@ -111,7 +111,7 @@ struct ReactorRoutes: Sendable {
     /// event id `id` if given.
     func publish(topic: String, n: Int, id: String?, pad: Int) throws {
         let padding = String(repeating: "x", count: max(0, pad))
-        try hub.publish(.patchSignals(#"{"n":\#(n),"pad":"\#(padding)"}"#, eventId: id), to: topic)
+        try hub.publish(.patchSignals(#"{"n":\#(n),"pad":"\#(padding)"}"#, eventID: id), to: topic)
     }
 
     func register(on router: Hummingbird.Router<BasicDatastarRequestContext>) {

@@ -39,7 +39,7 @@ struct HubEngineTests {
     }
 
     static func signal(_ n: Int, id: String? = nil) -> DatastarEvent {
-        .patchSignals(#"{"n":\#(n)}"#, eventId: id)
+        .patchSignals(#"{"n":\#(n)}"#, eventID: id)
     }
 
     static func encoded(_ events: [DatastarEvent]) -> String {
@@ -376,45 +376,45 @@ struct HubEngineTests {
         let backplane = RecordingBackplane()
         let hub = DatastarHub(name: "badEvent", backplane: backplane)
         #expect(throws: DatastarError.self) {
-            try hub.publish(.patchSignals("{}", eventId: "bad\nid"), to: "t")
+            try hub.publish(.patchSignals("{}", eventID: "bad\nid"), to: "t")
         }
         #expect(backplane.published.withLockedValue { $0 }.isEmpty)
         #expect(hub.historyCount(of: "t") == 0)
     }
 }
 
-@Suite("Replacement keys")
-struct ReplacementKeyTests {
+@Suite("Coalescing keys")
+struct CoalescingKeyTests {
     @Test("elements in replacing modes share a key by selector or first element id")
     func elements() {
         let a = DatastarEvent.patchElements(#"<div id="x">1</div>"#)
         let b = DatastarEvent.patchElements(#"<div class='c' id='x'>2</div>"#)
-        #expect(a.replacementKey != nil)
-        #expect(a.replacementKey == b.replacementKey)
-        #expect(a.replacementKey != DatastarEvent.patchElements(#"<div id="y">1</div>"#).replacementKey)
-        #expect(DatastarEvent.patchElements("<div>no id</div>").replacementKey == nil)
+        #expect(a.coalescingKey != nil)
+        #expect(a.coalescingKey == b.coalescingKey)
+        #expect(a.coalescingKey != DatastarEvent.patchElements(#"<div id="y">1</div>"#).coalescingKey)
+        #expect(DatastarEvent.patchElements("<div>no id</div>").coalescingKey == nil)
         let inner1 = DatastarEvent.patchElements("1", selector: "#s", mode: .inner)
         let inner2 = DatastarEvent.patchElements("2", selector: "#s", mode: .inner)
-        #expect(inner1.replacementKey == inner2.replacementKey)
-        #expect(inner1.replacementKey != DatastarEvent.patchElements("1", selector: "#s").replacementKey)
-        #expect(DatastarEvent.patchElements("1", selector: "#s", mode: .append).replacementKey == nil)
-        #expect(DatastarEvent.removeElements("#s").replacementKey == nil)
+        #expect(inner1.coalescingKey == inner2.coalescingKey)
+        #expect(inner1.coalescingKey != DatastarEvent.patchElements("1", selector: "#s").coalescingKey)
+        #expect(DatastarEvent.patchElements("1", selector: "#s", mode: .append).coalescingKey == nil)
+        #expect(DatastarEvent.removeElements("#s").coalescingKey == nil)
     }
 
     @Test("signal patches share a key when they set the same top-level signals")
     func signals() {
         let a = DatastarEvent.patchSignals(#"{"a":1,"b":{"c":2}}"#)
         let b = DatastarEvent.patchSignals(#"{"b":3,"a":4}"#)
-        #expect(a.replacementKey != nil)
-        #expect(a.replacementKey == b.replacementKey)
-        #expect(a.replacementKey != DatastarEvent.patchSignals(#"{"a":1}"#).replacementKey)
-        #expect(a.replacementKey != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#, onlyIfMissing: true).replacementKey)
-        #expect(DatastarEvent.patchSignals("[1]").replacementKey == nil)
-        #expect(DatastarEvent.patchSignals("{}").replacementKey == nil)
+        #expect(a.coalescingKey != nil)
+        #expect(a.coalescingKey == b.coalescingKey)
+        #expect(a.coalescingKey != DatastarEvent.patchSignals(#"{"a":1}"#).coalescingKey)
+        #expect(a.coalescingKey != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#, onlyIfMissing: true).coalescingKey)
+        #expect(DatastarEvent.patchSignals("[1]").coalescingKey == nil)
+        #expect(DatastarEvent.patchSignals("{}").coalescingKey == nil)
         // A key cannot run into the next one.
         #expect(
-            DatastarEvent.patchSignals(#"{"a,b":1}"#).replacementKey
-                != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#).replacementKey
+            DatastarEvent.patchSignals(#"{"a,b":1}"#).coalescingKey
+                != DatastarEvent.patchSignals(#"{"a":1,"b":2}"#).coalescingKey
         )
     }
 }

@@ -158,7 +158,7 @@ struct PatchElementsEncodingTests {
             useViewTransition: true,
             viewTransitionSelector: "#main",
             namespace: .mathml,
-            eventId: "123",
+            eventID: "123",
             retryDuration: .milliseconds(2000)
         )
         #expect(
@@ -182,8 +182,8 @@ struct PatchElementsEncodingTests {
 
     @Test func eventBuiltFromPayloadMatchesStaticFunction() throws {
         let payload = PatchElements(elements: "<b id=\"x\"></b>", selector: "#x", mode: .replace)
-        let event = DatastarEvent(.patchElements(payload), eventId: "7")
-        #expect(event == .patchElements("<b id=\"x\"></b>", selector: "#x", mode: .replace, eventId: "7"))
+        let event = DatastarEvent(.patchElements(payload), eventID: "7")
+        #expect(event == .patchElements("<b id=\"x\"></b>", selector: "#x", mode: .replace, eventID: "7"))
         #expect(event.eventType == "datastar-patch-elements")
         #expect(
             try wire(event)
@@ -209,20 +209,20 @@ struct PatchElementsEncodingTests {
 
 @Suite("event id and retry duration")
 struct EventIdAndRetryTests {
-    @Test func eventIdComesAfterEventType() throws {
+    @Test func eventIDComesAfterEventType() throws {
         #expect(
-            try wire(.patchElements("<p id=\"a\"></p>", eventId: "abc-1"))
+            try wire(.patchElements("<p id=\"a\"></p>", eventID: "abc-1"))
                 == sse("event: datastar-patch-elements", "id: abc-1", #"data: elements <p id="a"></p>"#)
         )
         #expect(
-            try wire(.patchSignals("{}", eventId: "42"))
+            try wire(.patchSignals("{}", eventID: "42"))
                 == sse("event: datastar-patch-signals", "id: 42", "data: signals {}")
         )
     }
 
-    @Test func eventIdMayHoldUnicodeThatIsNotALineBreak() throws {
+    @Test func eventIDMayHoldUnicodeThatIsNotALineBreak() throws {
         #expect(
-            try wire(.patchSignals("{}", eventId: "a\u{2028}b\u{85}c é"))
+            try wire(.patchSignals("{}", eventID: "a\u{2028}b\u{85}c é"))
                 == sse("event: datastar-patch-signals", "id: a\u{2028}b\u{85}c é", "data: signals {}")
         )
     }
@@ -294,7 +294,7 @@ struct EventIdAndRetryTests {
 
     @Test func retryComesAfterId() throws {
         #expect(
-            try wire(.patchElements(nil, selector: "#a", mode: .remove, eventId: "9", retryDuration: .seconds(5)))
+            try wire(.patchElements(nil, selector: "#a", mode: .remove, eventID: "9", retryDuration: .seconds(5)))
                 == sse(
                     "event: datastar-patch-elements",
                     "id: 9",
@@ -407,11 +407,11 @@ struct LineEndingTests {
 @Suite("line breaks in single-line fields")
 struct InjectionTests {
     @Test(arguments: ["1\n2", "1\r2", "1\r\n", "\n", "id\ndata: elements <p>evil</p>"])
-    func eventIdWithLineBreakThrows(eventId: String) {
+    func eventIdWithLineBreakThrows(eventID: String) {
         let expected = DatastarError.lineBreakInField(field: "event id")
-        expectEncodingFails(.patchElements("<p id=\"a\"></p>", eventId: eventId), with: expected)
-        expectEncodingFails(.patchSignals("{}", eventId: eventId), with: expected)
-        expectEncodingFails(.removeElements(selector: "#a", eventId: eventId), with: expected)
+        expectEncodingFails(.patchElements("<p id=\"a\"></p>", eventID: eventID), with: expected)
+        expectEncodingFails(.patchSignals("{}", eventID: eventID), with: expected)
+        expectEncodingFails(.removeElements(selector: "#a", eventID: eventID), with: expected)
     }
 
     @Test(arguments: ["#a\nb", "#a\r", "\r\n#a", "#feed\ndata: elements <img src=x>"])
@@ -453,7 +453,7 @@ struct BufferTests {
     }
 
     @Test func encodedEqualsEncodeIntoEmptyBuffer() throws {
-        let event = DatastarEvent.patchElements("a\nb", selector: "#s", eventId: "1", retryDuration: .seconds(3))
+        let event = DatastarEvent.patchElements("a\nb", selector: "#s", eventID: "1", retryDuration: .seconds(3))
         var buffer: [UInt8] = []
         try event.encode(into: &buffer)
         #expect(try event.encoded() == buffer)

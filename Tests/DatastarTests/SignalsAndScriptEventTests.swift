@@ -15,7 +15,7 @@ struct PatchSignalsEncodingTests {
 
     @Test func fullExampleFromTheADR() throws {
         #expect(
-            try wire(.patchSignals(Self.adrSignals, onlyIfMissing: true, eventId: "123", retryDuration: .seconds(2)))
+            try wire(.patchSignals(Self.adrSignals, onlyIfMissing: true, eventID: "123", retryDuration: .seconds(2)))
                 == sse(
                     "event: datastar-patch-signals",
                     "id: 123",
@@ -77,7 +77,7 @@ struct PatchSignalsEncodingTests {
         let event = try DatastarEvent.patchSignals(
             json: ["text": "line 1\nline 2\r\nline 3"],
             onlyIfMissing: true,
-            eventId: "e",
+            eventID: "e",
             retryDuration: .milliseconds(10)
         )
         #expect(
@@ -158,7 +158,7 @@ struct PatchSignalsEncodingTests {
                 try .patchSignals(
                     encoding: Counter(count: 3),
                     onlyIfMissing: true,
-                    eventId: "c",
+                    eventID: "c",
                     retryDuration: .seconds(4)
                 )
             )
@@ -238,7 +238,7 @@ struct ExecuteScriptTests {
         let event = try DatastarEvent.executeScript(
             "console.log('Here')",
             attributes: [ScriptAttribute(name: "type", value: "application/javascript")],
-            eventId: "123",
+            eventID: "123",
             retryDuration: .milliseconds(2000)
         )
         #expect(
@@ -284,7 +284,7 @@ struct ExecuteScriptTests {
                     "init()",
                     autoRemove: false,
                     attributes: ["nonce": "b", "type": "module"],
-                    eventId: "k",
+                    eventID: "k",
                     retryDuration: .seconds(9)
                 )
             )

@@ -13,7 +13,7 @@ struct RemoveElementsTests {
     @Test func bySelectorWithOptions() throws {
         #expect(
             try wire(
-                .removeElements(selector: "#toast", useViewTransition: true, eventId: "r", retryDuration: .seconds(2))
+                .removeElements(selector: "#toast", useViewTransition: true, eventID: "r", retryDuration: .seconds(2))
             )
                 == sse(
                     "event: datastar-patch-elements",
@@ -43,7 +43,7 @@ struct RemoveElementsTests {
                 .removeElements(
                     "<p id=\"a\"></p>\n<p id=\"b\"></p>",
                     useViewTransition: true,
-                    eventId: "7",
+                    eventID: "7",
                     retryDuration: .milliseconds(1)
                 )
             )
@@ -68,7 +68,7 @@ struct RemoveSignalsTests {
 
     @Test func fullEvent() throws {
         #expect(
-            try wire(try .removeSignals(["user.name", "draft"], eventId: "x", retryDuration: .seconds(3)))
+            try wire(try .removeSignals(["user.name", "draft"], eventID: "x", retryDuration: .seconds(3)))
                 == sse(
                     "event: datastar-patch-signals",
                     "id: x",
@@ -142,7 +142,7 @@ struct ConsoleTests {
 
     @Test func consoleError() throws {
         #expect(
-            try wire(.consoleError("Oops", eventId: "e1", retryDuration: .seconds(2)))
+            try wire(.consoleError("Oops", eventID: "e1", retryDuration: .seconds(2)))
                 == sse(
                     "event: datastar-patch-elements",
                     "id: e1",
@@ -200,14 +200,14 @@ struct NavigationTests {
 
     @Test func redirectEscapesTheURL() throws {
         #expect(
-            try elementsLine(of: .redirect(to: "/a?x=1&y=\"</script>\"\n", eventId: "1"))
+            try elementsLine(of: .redirect(to: "/a?x=1&y=\"</script>\"\n", eventID: "1"))
                 == #"<script data-effect="el.remove()">setTimeout(() => window.location.href = "/a?x=1\u0026y=\"\u003c/script\u003e\"\n")</script>"#
         )
     }
 
     @Test func redirectOptions() throws {
         #expect(
-            try wire(.redirect(to: "https://example.com/", eventId: "go", retryDuration: .milliseconds(500)))
+            try wire(.redirect(to: "https://example.com/", eventID: "go", retryDuration: .milliseconds(500)))
                 == sse(
                     "event: datastar-patch-elements",
                     "id: go",
@@ -230,7 +230,7 @@ struct NavigationTests {
                 )
         )
         #expect(
-            try wire(.replaceURL("/x", eventId: "u", retryDuration: .seconds(1)))
+            try wire(.replaceURL("/x", eventID: "u", retryDuration: .seconds(1)))
                 == sse(
                     "event: datastar-patch-elements",
                     "id: u",
@@ -300,13 +300,13 @@ struct DispatchEventTests {
 
     @Test func eventNameWithPunctuationIsQuoted() throws {
         #expect(
-            try elementsLine(of: try .dispatchEvent("my:event\"</x>", eventId: "d", retryDuration: .seconds(2)))
+            try elementsLine(of: try .dispatchEvent("my:event\"</x>", eventID: "d", retryDuration: .seconds(2)))
                 == #"<script data-effect="el.remove()">document.dispatchEvent(new CustomEvent("my:event\"\u003c/x\u003e", {"detail":null,"bubbles":true,"cancelable":true,"composed":true}))</script>"#
         )
     }
 
     @Test func optionsArePassedThrough() throws {
-        let text = try wire(try .dispatchEvent("e", eventId: "d", retryDuration: .seconds(2)))
+        let text = try wire(try .dispatchEvent("e", eventID: "d", retryDuration: .seconds(2)))
         #expect(text.hasPrefix("event: datastar-patch-elements\nid: d\nretry: 2000\ndata: selector body\n"))
     }
 

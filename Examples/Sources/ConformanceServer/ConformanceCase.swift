@@ -26,7 +26,7 @@ public enum ConformanceCase {
     }
 
     private static func event(from element: JSONValue) throws -> DatastarEvent {
-        let eventId = try string(element, "eventId")
+        let eventID = try string(element, "eventId")
         let retryDuration = try integer(element, "retryDuration").map { Duration.milliseconds($0) }
         switch try string(element, "type") {
         case "patchElements":
@@ -51,7 +51,7 @@ public enum ConformanceCase {
                 useViewTransition: try bool(element, "useViewTransition") ?? false,
                 viewTransitionSelector: try string(element, "viewTransitionSelector"),
                 namespace: namespace,
-                eventId: eventId,
+                eventID: eventID,
                 retryDuration: retryDuration
             )
         case "patchSignals":
@@ -60,7 +60,7 @@ public enum ConformanceCase {
                 return .patchSignals(
                     raw,
                     onlyIfMissing: onlyIfMissing,
-                    eventId: eventId,
+                    eventID: eventID,
                     retryDuration: retryDuration
                 )
             }
@@ -70,7 +70,7 @@ public enum ConformanceCase {
             return try .patchSignals(
                 json: signals,
                 onlyIfMissing: onlyIfMissing,
-                eventId: eventId,
+                eventID: eventID,
                 retryDuration: retryDuration
             )
         case "executeScript":
@@ -93,7 +93,7 @@ public enum ConformanceCase {
                 script,
                 autoRemove: try bool(element, "autoRemove") ?? true,
                 attributes: attributes,
-                eventId: eventId,
+                eventID: eventID,
                 retryDuration: retryDuration
             )
         case let type:

@@ -74,7 +74,7 @@ struct BoardRoutes: Sendable {
         let board = try await available { try await store.toggle(cell) }
         // Published unless a newer board went out meanwhile (it contains this toggle).
         try versions.ifNewer(board.version) {
-            try hub.publish(.patchElements(board.render(), eventId: String(board.version)), to: Self.topic)
+            try hub.publish(.patchElements(board.render(), eventID: String(board.version)), to: Self.topic)
         }
         return .noContent
     }

@@ -118,11 +118,11 @@ public final class DatastarHub: Sendable {
         var payload = ByteBufferAllocator().buffer(capacity: 256)
         for event in events { try event.encode(into: &payload) }
         let policy = state.withLockedValue { $0.topics[topic]?.options.policy } ?? defaultOptions.policy
-        let key = (policy == .coalesce && events.count == 1) ? events[0].replacementKey : nil
+        let key = (policy == .coalesce && events.count == 1) ? events[0].coalescingKey : nil
         let message = HubMessage(
             topic: topic,
             payload: payload,
-            eventID: events.last(where: { $0.eventId != nil })?.eventId,
+            eventID: events.last(where: { $0.eventID != nil })?.eventID,
             coalescingKey: key,
             origin: origin
         )

@@ -1,39 +1,3 @@
-extension DatastarEvent {
-    /// A key that two events share when the later one makes the earlier one useless: both
-    /// replace the same target. A broadcast hub uses it to drop a queued event that a newer one
-    /// supersedes, for a client that reads too slowly.
-    ///
-    /// - Elements patched in a replacing mode (`outer`, `inner`, `replace`) share a key when
-    ///   they have the same selector and mode, or — without a selector — when the first
-    ///   element has the same `id` and the mode is the same.
-    /// - Signal patches share a key when they set the same top-level signals (in any order)
-    ///   with the same `onlyIfMissing`.
-    /// - Every other event (appends, removals, scripts, elements without selector or `id`,
-    ///   signals that are not a JSON object) has no key: it is never replaced.
-    public var replacementKey: String? {
-        switch payload {
-        case .patchElements(let patch):
-            switch patch.mode {
-            case .outer, .inner, .replace: break
-            default: return nil
-            }
-            if let selector = patch.selector, !selector.isEmpty {
-                return "elements|\(patch.mode.rawValue)|\(patch.namespace.rawValue)|\(selector)"
-            }
-            guard let elements = patch.elements, let id = HTML.firstElementID(in: elements) else { return nil }
-            return "elements|\(patch.mode.rawValue)|\(patch.namespace.rawValue)|#\(id)"
-        case .patchSignals(let patch):
-            guard case .object(let members)? = try? JSONValue(parsing: patch.signals), !members.isEmpty else {
-                return nil
-            }
-            let keys = members.map(\.key).sorted()
-            // Keys are JSON-escaped so that no key can run into the next.
-            let joined = keys.map { JSONValue.string($0).serialized() }.joined(separator: ",")
-            return "signals|\(patch.onlyIfMissing)|\(joined)"
-        }
-    }
-}
-
 extension HTML {
     /// The `id` attribute of the first element in `html`, if it has one; `nil` otherwise.
     static func firstElementID(in html: String) -> String? {

@@ -16,7 +16,7 @@ public enum DatastarError: Error, Sendable, Hashable, CustomStringConvertible {
     case signalsNotAnObject
     /// An `Encodable` value could not be encoded to JSON; the payload is the encoder's message.
     case signalsEncodingFailed(String)
-    /// A signal path (for ``DatastarEvent/removeSignals(_:eventId:retryDuration:)``) is empty
+    /// A signal path (for ``DatastarEvent/removeSignals(_:eventID:retryDuration:)``) is empty
     /// or has an empty segment, such as `user..name`.
     case invalidSignalPath(String)
     /// A custom DOM event name is empty or contains whitespace or a line break.

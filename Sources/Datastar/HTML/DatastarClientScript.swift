@@ -1,0 +1,28 @@
+/// Where the page loads the Datastar client from.
+public struct DatastarClientScript: Sendable, Hashable {
+    /// The version of the Datastar client this SDK is tested with, and the CDN default.
+    public static let pinnedVersion = "1.0.1"
+
+    /// The URL of the client module.
+    public var url: String
+
+    /// The client from the jsDelivr CDN, at a version (``pinnedVersion`` by default).
+    public static func cdn(version: String = pinnedVersion) -> DatastarClientScript {
+        DatastarClientScript(url: "https://cdn.jsdelivr.net/gh/starfederation/datastar@\(version)/bundles/datastar.js")
+    }
+
+    /// A self-hosted copy of the client, served by your app at `path`.
+    public static func selfHosted(path: String) -> DatastarClientScript {
+        DatastarClientScript(url: path)
+    }
+
+    /// Creates a client script for any URL.
+    public init(url: String) {
+        self.url = url
+    }
+
+    /// The `<script type="module">` tag that loads the client.
+    public var tag: String {
+        #"<script type="module" src="\#(HTML.escape(url))"></script>"#
+    }
+}

@@ -1,0 +1,17 @@
+/// Where a request carries its signals.
+public enum SignalsLocation: Sendable, Hashable {
+    /// The `datastar` query parameter, URL-encoded JSON (GET and DELETE).
+    case queryParameter
+    /// The request body, JSON (POST, PUT and PATCH).
+    case body
+
+    /// Where requests with the given HTTP method carry signals, or `nil` for a method that
+    /// carries none.
+    public init?(method: String) {
+        switch method.uppercased() {
+        case "GET", "DELETE": self = .queryParameter
+        case "POST", "PUT", "PATCH": self = .body
+        default: return nil
+        }
+    }
+}
