@@ -1,6 +1,6 @@
 public import Datastar
 import NIOConcurrencyHelpers
-public import NIOCore
+package import NIOCore
 
 /// Where a generator's bytes go: a framework's response body writer.
 ///

@@ -31,6 +31,6 @@ struct DurationLimitTests {
         #expect(transport.written.first?.contains(#"{"open":true}"#) == true)
         await reactor.shutdown()
         #expect(reasons.withLockedValue { $0 } == [.serverShutdown])
-        try await loop.shutdownGracefully()
+        await loop.shutdownGracefully()
     }
 }

@@ -1,7 +1,7 @@
-public import Datastar
+package import Datastar
 public import Logging
 import NIOConcurrencyHelpers
-public import NIOCore
+package import NIOCore
 
 /// Drives long-lived Datastar streams from one repeating timer per event loop and interval.
 ///

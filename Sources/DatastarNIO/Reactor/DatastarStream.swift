@@ -1,5 +1,5 @@
-public import Datastar
-public import NIOCore
+package import Datastar
+package import NIOCore
 
 /// A long-lived Datastar stream driven by the reactor: no task waits per connection; one timer
 /// per event loop and interval runs every stream's updater.
