@@ -71,7 +71,9 @@ struct SendQueueTests {
     func zeroBounds() {
         var byCount = SendQueue(maxMessages: 0, maxBytes: 1 << 20)
         var byBytes = SendQueue(maxMessages: 10, maxBytes: 0)
-        let accepted = [byCount.enqueue(message("t", "x", origin: "o")), byBytes.enqueue(message("t", "x", origin: "o"))]
+        let accepted = [
+            byCount.enqueue(message("t", "x", origin: "o")), byBytes.enqueue(message("t", "x", origin: "o")),
+        ]
         #expect(accepted == [false, false])
         #expect(byCount.isEmpty && byBytes.isEmpty)
         #expect(byCount.droppedCount == 1 && byBytes.droppedCount == 1)

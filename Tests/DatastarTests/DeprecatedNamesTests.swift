@@ -31,12 +31,16 @@ struct DeprecatedNamesTests {
             DatastarEvent.removeElements(selector: "#p", eventId: "1", retryDuration: duration)
                 == .removeElements(selector: "#p", eventID: "1", retryDuration: duration)
         )
-        #expect(DatastarEvent.removeElements("<p id=p></p>", eventId: "1") == .removeElements("<p id=p></p>", eventID: "1"))
+        #expect(
+            DatastarEvent.removeElements("<p id=p></p>", eventId: "1") == .removeElements("<p id=p></p>", eventID: "1")
+        )
         #expect(
             DatastarEvent.patchSignals(#"{"a":1}"#, onlyIfMissing: true, eventId: "1")
                 == .patchSignals(#"{"a":1}"#, onlyIfMissing: true, eventID: "1")
         )
-        #expect(try DatastarEvent.patchSignals(json: ["a": 1], eventId: "1") == .patchSignals(json: ["a": 1], eventID: "1"))
+        #expect(
+            try DatastarEvent.patchSignals(json: ["a": 1], eventId: "1") == .patchSignals(json: ["a": 1], eventID: "1")
+        )
         struct Counter: Encodable { var count: Int }
         #expect(
             try DatastarEvent.patchSignals(encoding: Counter(count: 3), eventId: "1")
@@ -44,7 +48,11 @@ struct DeprecatedNamesTests {
         )
         #expect(try DatastarEvent.removeSignals(["a.b"], eventId: "1") == .removeSignals(["a.b"], eventID: "1"))
         #expect(
-            try DatastarEvent.executeScript("f()", attributes: [ScriptAttribute(name: "type", value: "module")], eventId: "1")
+            try DatastarEvent.executeScript(
+                "f()",
+                attributes: [ScriptAttribute(name: "type", value: "module")],
+                eventId: "1"
+            )
                 == .executeScript("f()", attributes: [ScriptAttribute(name: "type", value: "module")], eventID: "1")
         )
         #expect(

@@ -22,8 +22,10 @@ extension DatastarEvent {
 
     /// Patches HTML elements into the DOM (`datastar-patch-elements`).
     @available(
-        *, deprecated,
-        renamed: "patchElements(_:selector:mode:useViewTransition:viewTransitionSelector:namespace:eventID:retryDuration:)"
+        *,
+        deprecated,
+        renamed:
+            "patchElements(_:selector:mode:useViewTransition:viewTransitionSelector:namespace:eventID:retryDuration:)"
     )
     public static func patchElements(
         _ elements: String?,
@@ -201,7 +203,8 @@ extension DatastarEvent {
     /// Dispatches a `CustomEvent` in the browser, on `document` or on every element that
     /// matches `selector`.
     @available(
-        *, deprecated,
+        *,
+        deprecated,
         renamed: "dispatchEvent(_:detail:selector:bubbles:cancelable:composed:eventID:retryDuration:)"
     )
     public static func dispatchEvent(
