@@ -177,7 +177,7 @@ struct DatastarBench: ParsableCommand {
         guard !needsSwiftServer || FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw ValidationError(
                 "no server executable at \(executable.path); build it with "
-                    + "`swift build -c release --product datastar-bench-server` or pass --server PATH"
+                    + "`swift build -c release --package-path bench` or pass --server PATH"
             )
         }
         if let json {
