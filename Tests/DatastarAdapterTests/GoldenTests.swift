@@ -61,7 +61,7 @@ func canonicalDataKeyOrder(_ stream: String) -> String {
     return output
 }
 
-@Suite("Official golden cases over HTTP")
+@Suite("Official golden cases over HTTP", .timeLimit(.minutes(1)))
 struct GoldenTests {
     @Test("every case, on both frameworks", arguments: Framework.allCases)
     func goldenCases(framework: Framework) async throws {
