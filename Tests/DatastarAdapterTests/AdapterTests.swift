@@ -14,50 +14,56 @@ struct AdapterTests {
         for compression in framework == .vapor ? [false, true] : [false] {
             let gate = Gate()
             try await withServer(framework, gate: gate, vaporCompression: compression) { server in
-                var request = HTTPClientRequest(url: "\(server.base)/gated")
-                request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
-                let response = try await HTTPClient.test.execute(request, timeout: .seconds(10))
-                #expect(response.status == .ok)
-                // The SDK's own gzip, once: Vapor's response compression stays out of the way.
-                #expect(response.headers["Content-Encoding"] == ["gzip"], "compression: \(compression)")
-                let gunzip = try ZlibDecompressor(algorithm: .gzip)
-                var received = ""
-                var chunks = response.body.makeAsyncIterator()
-                // The second event waits for the gate, which opens only after the first event
-                // has arrived, decoded: a server that held events (or compressed output) back
-                // until the end would never send it.
-                while !received.contains("</p>\n\n") {
-                    var chunk = try #require(try await chunks.next())
-                    var decoded = ByteBufferAllocator().buffer(capacity: 4096)
-                    try gunzip.inflate(from: &chunk, to: &decoded)
-                    received += String(buffer: decoded)
+                try await withDeadline(.seconds(20), "the gated stream, compression: \(compression)") {
+                    try await Self.readGatedStream(server, gate: gate, compression: compression)
                 }
-                #expect(received == "event: datastar-patch-elements\ndata: elements <p id=\"first\">1</p>\n\n")
-                await gate.release()
-                while var chunk = try await chunks.next() {
-                    var decoded = ByteBufferAllocator().buffer(capacity: 4096)
-                    try gunzip.inflate(from: &chunk, to: &decoded)
-                    received += String(buffer: decoded)
-                }
-                #expect(received.hasSuffix("data: elements <p id=\"second\">2</p>\n\n"))
             }
         }
+    }
+
+    /// Reads `/gated` with gzip, opening the gate once the first event has arrived.
+    static func readGatedStream(_ server: TestServer, gate: Gate, compression: Bool) async throws {
+        var request = HTTPClientRequest(url: "\(server.base)/gated")
+        request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        let response = try await HTTPClient.test.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        // The SDK's own gzip, once: Vapor's response compression stays out of the way.
+        #expect(response.headers["Content-Encoding"] == ["gzip"], "compression: \(compression)")
+        let gunzip = try ZlibDecompressor(algorithm: .gzip)
+        var received = ""
+        var chunks = response.body.makeAsyncIterator()
+        // The second event waits for the gate, which opens only after the first event
+        // has arrived, decoded: a server that held events (or compressed output) back
+        // until the end would never send it.
+        while !received.contains("</p>\n\n") {
+            var chunk = try #require(try await chunks.next())
+            var decoded = ByteBufferAllocator().buffer(capacity: 4096)
+            try gunzip.inflate(from: &chunk, to: &decoded)
+            received += String(buffer: decoded)
+        }
+        #expect(received == "event: datastar-patch-elements\ndata: elements <p id=\"first\">1</p>\n\n")
+        await gate.release()
+        while var chunk = try await chunks.next() {
+            var decoded = ByteBufferAllocator().buffer(capacity: 4096)
+            try gunzip.inflate(from: &chunk, to: &decoded)
+            received += String(buffer: decoded)
+        }
+        #expect(received.hasSuffix("data: elements <p id=\"second\">2</p>\n\n"))
     }
 
     @Test("a sending closure ends once the client is gone", arguments: Framework.allCases)
     func sendThrowsAfterDisconnect(framework: Framework) async throws {
         let probe = Probe()
         try await withServer(framework, probe: probe) { server in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let request = HTTPClientRequest(url: "\(server.base)/until-gone")
-            let response = try await client.execute(request, timeout: .seconds(10))
-            var chunks = response.body.makeAsyncIterator()
-            _ = try await chunks.next()
-            // Closing the client closes its connection in the middle of the stream.
-            try await client.shutdown()
+            try await withClient(HTTPClient(eventLoopGroupProvider: .singleton)) { client in
+                var reader = try await openStream(client, "\(server.base)/until-gone")
+                #expect(try await reader.next() == #"event: datastar-patch-signals\#ndata: signals {"n":0}"#)
+                // Closing the client (on leaving withClient) closes its connection in the middle
+                // of the stream.
+            }
             // The closure learns it either from a send that throws, or — where the adapter
             // sees the channel close first — from being cancelled while it sleeps.
-            let ending = await probe.next()
+            let ending = try await probe.next()
             #expect([DatastarSendError.closed.description, "\(CancellationError())"].contains(ending))
         }
     }
@@ -109,6 +115,7 @@ struct AdapterTests {
                 ("/greet", .POST, Array("[1,2".utf8), 400, "not valid JSON"),
                 ("/greet", .POST, Array(#"{"name":"x"}"#.utf8), 400, "missing key 'times'"),
                 ("/greet", .POST, tooLarge, 413, "larger than the limit"),
+                ("/test", .POST, Array(#"{"events":[{"type":"bogus"}]}"#.utf8), 400, "unknown event type"),
             ]
             for (path, method, body, status, message) in cases {
                 let response = try await HTTPClient.test.fetch("\(server.base)\(path)", method: method, body: body)

@@ -12,7 +12,8 @@ import Vapor
 final class Triggers: Sendable {
     private struct State {
         var counts: [String: Int] = [:]
-        var waiters: [(key: String, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [(id: Int, key: String, count: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+        var nextID = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -33,15 +34,28 @@ final class Triggers: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Returns once the count of `key` has reached `n`.
-    func wait(_ key: String, for n: Int) async {
-        await withCheckedContinuation { continuation in
-            let now = state.withLockedValue { state in
-                if state.counts[key, default: 0] >= n { return true }
-                state.waiters.append((key, n, continuation))
-                return false
+    /// Returns once the count of `key` has reached `n`; throws `CancellationError` if the
+    /// waiting task is cancelled first (its client has gone, the server stops).
+    func wait(_ key: String, for n: Int) async throws {
+        let id = state.withLockedValue { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let now = state.withLockedValue { state -> Bool in
+                    if state.counts[key, default: 0] >= n || Task.isCancelled { return true }
+                    state.waiters.append((id, key, n, continuation))
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+            try Task.checkCancellation()
+        } onCancel: {
+            let waiter = state.withLockedValue { state in
+                state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 }
@@ -67,7 +81,7 @@ struct CompressionRoutes: Sendable {
         let triggers = self.triggers
         return { sse in
             for n in 1...max(1, events) {
-                await triggers.wait(key, for: n)
+                try await triggers.wait(key, for: n)
                 try await sse.send(Self.fragment(n: n, rows: rows))
             }
         }

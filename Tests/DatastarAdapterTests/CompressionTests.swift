@@ -45,24 +45,46 @@ enum DecoderClient {
         if let trigger { arguments += ["--trigger", trigger] }
         if expectEnd { arguments.append("--expect-end") }
         if waitFirst { arguments.append("--wait-first") }
+        // The decoder gives up on its own after 15 s without progress on an event; the deadline
+        // covers the whole run, and stops the process if it is not over by then.
+        let data = try await withDeadline(.seconds(45), "the decoder on \(stream) (\(accept))") { [arguments] in
+            try await runDecoder(arguments)
+        }
+        let report = try JSONDecoder().decode(Report.self, from: data.output)
+        #expect(data.status == (report.ok ? 0 : 1))
+        return report
+    }
+
+    /// Runs the decoder with `arguments` until it exits, or until the task is cancelled (then
+    /// it stops the process); returns its exit status and output.
+    private static func runDecoder(_ arguments: [String]) async throws -> (status: Int32, output: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python!)
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                // Foundation's Process.run is not safe to call from several threads at once.
-                try launchLock.withLock { try process.run() }
-            } catch {
-                continuation.resume(throwing: error)
+        let status: Int32 = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do {
+                    // Foundation's Process.run is not safe to call from several threads at once.
+                    // Under the lock, cancellation either comes before (and nothing starts) or
+                    // after the launch (and stops the process).
+                    try launchLock.withLock {
+                        try Task.checkCancellation()
+                        try process.run()
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            launchLock.withLock {
+                if process.isRunning { process.terminate() }
             }
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let report = try JSONDecoder().decode(Report.self, from: data)
-        #expect(status == (report.ok ? 0 : 1))
-        return report
+        try Task.checkCancellation()
+        return (status, output.fileHandleForReading.readDataToEndOfFile())
     }
 }
 
@@ -93,9 +115,12 @@ extension MachineLoadTests {
                         )
                         #expect(report.ok, "\(framework) \(kind) \(coding): \(report.error ?? "")")
                         #expect(report.ended == true, "\(framework) \(kind) \(coding): the coding's end marker")
-                        guard coding != .identity, let compressed = report.compressed_bytes,
-                            let decoded = report.decoded_bytes, let perEvent = report.compressed_per_event
-                        else { continue }
+                        guard coding != .identity else { continue }
+                        // A report without its sizes would check nothing: it fails instead.
+                        let compressed = try #require(report.compressed_bytes, "\(framework) \(kind) \(coding)")
+                        let decoded = try #require(report.decoded_bytes, "\(framework) \(kind) \(coding)")
+                        let perEvent = try #require(report.compressed_per_event, "\(framework) \(kind) \(coding)")
+                        try #require(perEvent.count == 4, "\(framework) \(kind) \(coding): \(perEvent)")
                         // 4 fragments of ~16 KB of similar rows.
                         #expect(
                             compressed * 10 < decoded,
@@ -127,7 +152,8 @@ extension MachineLoadTests {
                         waitFirst: true
                     )
                     #expect(report.ok, "\(framework) hub \(coding): \(report.error ?? "")")
-                    if coding != .identity, let compressed = report.compressed_bytes {
+                    if coding != .identity {
+                        let compressed = try #require(report.compressed_bytes, "\(framework) hub \(coding)")
                         #expect(compressed * 10 < 5 * 3000, "\(framework) hub \(coding): \(compressed) bytes")
                     }
                 }

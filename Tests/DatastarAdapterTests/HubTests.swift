@@ -31,9 +31,9 @@ func subscribe(
 ) async throws -> (reader: EventReader, replayed: [String], resume: String) {
     var request = HTTPClientRequest(url: "\(base)/hub/sub?topic=\(queryEncode(topic))")
     if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
-    let response = try await HTTPClient.test.execute(request, timeout: .seconds(30))
+    let response = try await HTTPClient.test.execute(request, timeout: .seconds(20))
     #expect(response.status == .ok)
-    var reader = EventReader(response)
+    var reader = EventReader(response, label: "the subscription to \(topic)")
     var replayed: [String] = []
     while let event = try await reader.next() {
         if let range = event.range(of: #"{"resume":""#) {
@@ -138,12 +138,21 @@ extension MachineLoadTests {
                         return results
                     }
                 }
-                while server.hub.subscriberCount(of: "load") < 4 { await Task.yield() }
-                let stalled = try await openStalledClient(port: server.port, path: "/hub/sub?topic=load&limit=65536")
-                while server.hub.subscriberCount(of: "load") < 5 { await Task.yield() }
+                // The hub counts subscribers but tells no one when the count changes: poll it.
+                let hub = server.hub
+                let stalled: any Channel
+                do {
+                    try await pollUntil(.seconds(20), "4 healthy subscribers") { hub.subscriberCount(of: "load") >= 4 }
+                    stalled = try await openStalledClient(port: server.port, path: "/hub/sub?topic=load&limit=65536")
+                    try await pollUntil(.seconds(20), "the stalled subscriber") { hub.subscriberCount(of: "load") >= 5 }
+                } catch {
+                    readers.cancel()
+                    throw error
+                }
 
-                // Publish 4 KiB events, each stamped with its time, until the stalled client is cut
-                // (at most 4,000 events: 16 MiB).
+                // Publish 4 KiB events, each stamped with its time, one a millisecond (the sleep
+                // paces the publisher), until the stalled client is cut (at most 4,000 events:
+                // 16 MiB).
                 let routes = ReactorRoutes(reactor: server.reactor, probe: probe, hub: server.hub)
                 let publisher = Task {
                     var n = 0
@@ -155,7 +164,16 @@ extension MachineLoadTests {
                     }
                     return n
                 }
-                #expect(await probe.next().hasPrefix("disconnect backlog"))
+                let cut: String
+                do {
+                    cut = try await probe.next(within: .seconds(30), "the stalled client to be cut")
+                } catch {
+                    publisher.cancel()
+                    readers.cancel()
+                    try? await stalled.close()
+                    throw error
+                }
+                #expect(cut.hasPrefix("disconnect backlog"), "\(cut)")
                 let cutAfter = ContinuousClock.now - start
                 publisher.cancel()
                 let sent = (try? await publisher.value) ?? -1
@@ -163,7 +181,9 @@ extension MachineLoadTests {
                 try await stalled.close()
                 // Stop the healthy streams (their readers end) and look at what they got.
                 await server.reactor.shutdown()
-                for result in try await readers.value {
+                let results = try await readers.value
+                #expect(results.count == 4)
+                for result in results {
                     print(
                         "\(framework): stalled client cut after \(cutAfter); a healthy client read \(result.count) events, worst delay \(result.worst)"
                     )

@@ -24,46 +24,6 @@ struct Greeting: Decodable, Sendable {
     var times: Int
 }
 
-/// What a test route reports back to the test: the events a stream sent before it ended and
-/// how it ended.
-actor Probe {
-    private var waiters: [CheckedContinuation<String, Never>] = []
-    private var messages: [String] = []
-
-    func report(_ message: String) {
-        if waiters.isEmpty {
-            messages.append(message)
-        } else {
-            waiters.removeFirst().resume(returning: message)
-        }
-    }
-
-    /// How many reports wait to be read.
-    func pendingCount() -> Int { messages.count }
-
-    func next() async -> String {
-        if !messages.isEmpty { return messages.removeFirst() }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-}
-
-/// A gate a stream waits on until the test opens it.
-actor Gate {
-    private var open = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        if open { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        open = true
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
-    }
-}
-
 /// Routes used by the adapter tests beyond `/test`, written once against the generator API.
 enum TestRoutes {
     /// Sends one event, waits for the gate, sends a second, ends.
@@ -98,6 +58,13 @@ enum TestRoutes {
         }
     }
 }
+
+/// The event loops of the test servers unless a test brings its own: two, as on the 2-core
+/// machine the tests are sized for, and not those of the clients (`HTTPClient.test`,
+/// `.shared` and the raw clients run on `MultiThreadedEventLoopGroup.singleton`), so that a
+/// client that reads a lot does not take the server's loops from it. Lives as long as the
+/// process, like the singleton.
+let testServerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
 /// A running server of either framework, on 127.0.0.1 and a free port.
 final class TestServer: Sendable {
@@ -135,7 +102,7 @@ final class TestServer: Sendable {
         hub: DatastarHub = DatastarHub(),
         group: (any EventLoopGroup)? = nil
     ) async throws -> TestServer {
-        let group = group ?? MultiThreadedEventLoopGroup.singleton
+        let group = group ?? testServerGroup
         switch framework {
         case .hummingbird: return try await startHummingbird(gate: gate, probe: probe, hub: hub, group: group)
         case .vapor:
@@ -231,17 +198,19 @@ func withServer(
         hub: hub,
         group: group
     )
+    // Stopping ends every stream; a server that cannot stop fails the test instead of hanging it.
+    let stop = { try await withDeadline(.seconds(20), "the \(framework) server to stop") { try await server.stop() } }
     do {
         try await body(server)
     } catch {
-        try? await server.stop()
+        try? await stop()
         throw error
     }
-    try await server.stop()
+    try await stop()
 }
 
 /// A response read whole.
-struct FullResponse {
+struct FullResponse: Sendable {
     var status: Int
     var headers: HTTPHeaders
     var body: String
@@ -257,24 +226,29 @@ extension HTTPClient {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
-    /// Sends a request and reads the whole response.
+    /// Sends a request and reads the whole response, within `limit` for both.
     func fetch(
         _ url: String,
         method: HTTPMethod = .GET,
         headers: [(String, String)] = [],
-        body: [UInt8]? = nil
+        body: [UInt8]? = nil,
+        within limit: Duration = .seconds(20)
     ) async throws -> FullResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(body) }
-        let response = try await execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        return FullResponse(
-            status: Int(response.status.code),
-            headers: response.headers,
-            body: String(buffer: bytes)
-        )
+        // AsyncHTTPClient's timeout ends when the response head arrives; the deadline covers
+        // the body too.
+        return try await withDeadline(limit, "the response to \(method) \(url)") { [request] in
+            let response = try await self.execute(request, timeout: .seconds(limit.components.seconds))
+            let bytes = try await response.body.collect(upTo: 16 << 20)
+            return FullResponse(
+                status: Int(response.status.code),
+                headers: response.headers,
+                body: String(buffer: bytes)
+            )
+        }
     }
 }
 

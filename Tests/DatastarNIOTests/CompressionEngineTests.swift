@@ -4,7 +4,7 @@ import Datastar
 import NIOCore
 import Testing
 
-@Suite("Compression settings and compressors")
+@Suite("Compression settings and compressors", .timeLimit(.minutes(1)))
 struct CompressionEngineTests {
     @Test("negotiation skips codings this build lacks; disabled never compresses nor varies")
     func negotiation() {

@@ -28,7 +28,7 @@ final class RecordingBackplane: DatastarBackplane {
     }
 }
 
-@Suite("Hub engine, on testing event loops with virtual time")
+@Suite("Hub engine, on testing event loops with virtual time", .timeLimit(.minutes(1)))
 struct HubEngineTests {
     let loopA = NIOAsyncTestingEventLoop()
     let loopB = NIOAsyncTestingEventLoop()
@@ -383,7 +383,7 @@ struct HubEngineTests {
     }
 }
 
-@Suite("Coalescing keys")
+@Suite("Coalescing keys", .timeLimit(.minutes(1)))
 struct CoalescingKeyTests {
     @Test("elements in replacing modes share a key by selector or first element id")
     func elements() {

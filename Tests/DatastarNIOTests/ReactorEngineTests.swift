@@ -114,7 +114,7 @@ let testMetrics: TestMetrics = {
     return metrics
 }()
 
-@Suite("Reactor engine, on a testing event loop with virtual time")
+@Suite("Reactor engine, on a testing event loop with virtual time", .timeLimit(.minutes(1)))
 struct ReactorEngineTests {
     let loop = NIOAsyncTestingEventLoop()
 

@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("DatastarAction")
+@Suite("DatastarAction", .timeLimit(.minutes(1)))
 struct ActionTests {
     @Test func simpleGet() {
         #expect(DatastarAction.get("/x").description == "@get('/x')")

@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("Accept-Encoding negotiation")
+@Suite("Accept-Encoding negotiation", .timeLimit(.minutes(1)))
 struct ContentCodingTests {
     @Test(
         "the server's preference decides among what the client accepts",

@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("patchElements wire format")
+@Suite("patchElements wire format", .timeLimit(.minutes(1)))
 struct PatchElementsEncodingTests {
     @Test func minimalEventIsExactBytes() throws {
         let event = DatastarEvent.patchElements(#"<div id="feed"><span>1</span></div>"#)
@@ -207,7 +207,7 @@ struct PatchElementsEncodingTests {
     }
 }
 
-@Suite("event id and retry duration")
+@Suite("event id and retry duration", .timeLimit(.minutes(1)))
 struct EventIdAndRetryTests {
     @Test func eventIDComesAfterEventType() throws {
         #expect(
@@ -320,7 +320,7 @@ struct EventIdAndRetryTests {
     }
 }
 
-@Suite("line endings in multi-line content")
+@Suite("line endings in multi-line content", .timeLimit(.minutes(1)))
 struct LineEndingTests {
     static let cases: [(input: String, lines: [String])] = [
         ("a\nb", ["a", "b"]),
@@ -404,7 +404,7 @@ struct LineEndingTests {
     }
 }
 
-@Suite("line breaks in single-line fields")
+@Suite("line breaks in single-line fields", .timeLimit(.minutes(1)))
 struct InjectionTests {
     @Test(arguments: ["1\n2", "1\r2", "1\r\n", "\n", "id\ndata: elements <p>evil</p>"])
     func eventIdWithLineBreakThrows(eventID: String) {
@@ -438,7 +438,7 @@ struct InjectionTests {
     }
 }
 
-@Suite("encoding into a buffer")
+@Suite("encoding into a buffer", .timeLimit(.minutes(1)))
 struct BufferTests {
     @Test func encodeAppendsToWhatIsAlreadyThere() throws {
         var buffer = bufferPrefix
@@ -473,7 +473,7 @@ struct BufferTests {
     }
 }
 
-@Suite("SSE comments")
+@Suite("SSE comments", .timeLimit(.minutes(1)))
 struct CommentTests {
     @Test func emptyTextIsTheSmallestKeepAlive() {
         #expect(commentText("") == ":\n\n")

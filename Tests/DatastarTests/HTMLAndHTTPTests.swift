@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("DatastarHTTP")
+@Suite("DatastarHTTP", .timeLimit(.minutes(1)))
 struct HTTPTests {
     @Test func constants() {
         #expect(DatastarHTTP.requestHeaderName == "Datastar-Request")
@@ -77,7 +77,7 @@ struct HTTPTests {
     }
 }
 
-@Suite("HTML")
+@Suite("HTML", .timeLimit(.minutes(1)))
 struct HTMLTests {
     @Test(arguments: [
         ("", ""),
@@ -121,7 +121,7 @@ struct HTMLTests {
     }
 }
 
-@Suite("DatastarClientScript")
+@Suite("DatastarClientScript", .timeLimit(.minutes(1)))
 struct ClientScriptTests {
     @Test func cdnUsesThePinnedVersion() {
         let version = DatastarClientScript.pinnedVersion

@@ -7,7 +7,7 @@ import Testing
     import Foundation
 #endif
 
-@Suite("JSONValue building and serializing")
+@Suite("JSONValue building and serializing", .timeLimit(.minutes(1)))
 struct JSONValueSerializationTests {
     @Test func literalsKeepOrder() {
         let value: JSONValue = ["zeta": 1, "alpha": [true, false, nil, "x", 1.5], "mid": ["b": 2, "a": [:]]]
@@ -162,7 +162,7 @@ struct JSONValueSerializationTests {
     }
 }
 
-@Suite("JSON parsing")
+@Suite("JSON parsing", .timeLimit(.minutes(1)))
 struct JSONParsingTests {
     @Test func objectsKeepMemberOrder() throws {
         let value = try JSONValue(parsing: #"{"z":1,"a":{"y":2,"b":3},"m":[]}"#)

@@ -29,7 +29,7 @@ private func encodingFailure(
     return nil
 }
 
-@Suite("Encoding Encodable values to JSONValue")
+@Suite("Encoding Encodable values to JSONValue", .timeLimit(.minutes(1)))
 struct JSONValueEncoderTests {
     struct Alphabetical: Encodable {
         var alpha = 1

@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("patchSignals wire format")
+@Suite("patchSignals wire format", .timeLimit(.minutes(1)))
 struct PatchSignalsEncodingTests {
     static let adrSignals =
         #"{"output":"Patched Output Test","show":true,"input":"Test","user":{"name":"","email":""}}"#
@@ -208,7 +208,7 @@ struct PatchSignalsEncodingTests {
     }
 }
 
-@Suite("executeScript wire format")
+@Suite("executeScript wire format", .timeLimit(.minutes(1)))
 struct ExecuteScriptTests {
     @Test func defaultsAppendAnAutoRemovingScriptToBody() throws {
         #expect(

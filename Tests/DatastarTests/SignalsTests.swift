@@ -15,7 +15,7 @@ private struct Counter: Decodable, Equatable {
     var user: User
 }
 
-@Suite("reading raw signals")
+@Suite("reading raw signals", .timeLimit(.minutes(1)))
 struct RawSignalsTests {
     /// `{"n":1}` URL-encoded.
     static let encodedN1 = "%7B%22n%22%3A1%7D"
@@ -153,7 +153,7 @@ struct RawSignalsTests {
     }
 }
 
-@Suite("decoding signals")
+@Suite("decoding signals", .timeLimit(.minutes(1)))
 struct DecodeSignalsTests {
     @Test func decodesIntoADecodable() throws {
         #expect(

@@ -1,7 +1,7 @@
 import Datastar
 import Testing
 
-@Suite("removeElements")
+@Suite("removeElements", .timeLimit(.minutes(1)))
 struct RemoveElementsTests {
     @Test func bySelector() throws {
         #expect(
@@ -60,7 +60,7 @@ struct RemoveElementsTests {
     }
 }
 
-@Suite("removeSignals")
+@Suite("removeSignals", .timeLimit(.minutes(1)))
 struct RemoveSignalsTests {
     func removalPatch(_ paths: [String]) throws -> String {
         try signalsLine(of: try .removeSignals(paths))
@@ -126,7 +126,7 @@ struct RemoveSignalsTests {
     }
 }
 
-@Suite("console sugar")
+@Suite("console sugar", .timeLimit(.minutes(1)))
 struct ConsoleTests {
     @Test func consoleLog() throws {
         #expect(
@@ -184,7 +184,7 @@ struct ConsoleTests {
     }
 }
 
-@Suite("navigation sugar")
+@Suite("navigation sugar", .timeLimit(.minutes(1)))
 struct NavigationTests {
     @Test func redirect() throws {
         #expect(
@@ -249,7 +249,7 @@ struct NavigationTests {
     }
 }
 
-@Suite("dispatchEvent")
+@Suite("dispatchEvent", .timeLimit(.minutes(1)))
 struct DispatchEventTests {
     @Test func onDocument() throws {
         #expect(
@@ -328,7 +328,7 @@ struct DispatchEventTests {
     }
 }
 
-@Suite("DatastarError")
+@Suite("DatastarError", .timeLimit(.minutes(1)))
 struct DatastarErrorTests {
     @Test func descriptions() {
         #expect(DatastarError.negativeRetryDuration.description == "The retry duration must not be negative.")
