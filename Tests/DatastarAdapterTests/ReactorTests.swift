@@ -306,7 +306,7 @@ extension MachineLoadTests {
             let probe = Probe()
             try await withServer(framework, probe: probe) { server in
                 let channel = try await openStalledClient(port: server.port, path: "/flood")
-                #expect(try await probe.next() == "disconnect unwritable skipped=true")
+                #expect(try await probe.next() == "disconnect unwritableTooLong skipped=true")
                 try await channel.close()
             }
         }
@@ -356,7 +356,7 @@ extension MachineLoadTests {
                     #expect(clock.now - start < .seconds(2), "shutdown took \(clock.now - start)")
                     var reasons: [String] = []
                     for _ in 0..<11 { reasons.append(try await probe.next()) }
-                    #expect(reasons.filter { $0 == "disconnect shutdown skipped=false" }.count == 10)
+                    #expect(reasons.filter { $0 == "disconnect serverShutdown skipped=false" }.count == 10)
                     #expect(reasons.contains("async ended"))
                     // Every stream ended cleanly: each reader reaches the end of its response.
                     for index in readers.indices {
