@@ -36,16 +36,18 @@ enum TestRoutes {
         }
     }
 
-    /// Sends until a send throws, then reports how the stream ended.
+    /// Sends an event every 5 ms until a send throws, then reports how the stream ended; gives
+    /// up after a minute (and reports that) if the client never goes.
     static func untilGone(_ probe: Probe) -> ServerSentEventStream.Body {
         { sse in
             var sent = 0
             do {
-                while true {
+                while sent < 12_000 {
                     try await sse.send(.patchSignals(json: ["n": .number(sent)]))
                     sent += 1
                     try await Task.sleep(for: .milliseconds(5))
                 }
+                await probe.report("the client stayed")
             } catch {
                 await probe.report("\(error)")
             }
