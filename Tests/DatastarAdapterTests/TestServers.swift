@@ -69,6 +69,9 @@ enum TestRoutes {
 /// process, like the singleton.
 let testServerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
+/// A server that ended before it listened, without an error of its own.
+struct ServerDidNotStart: Error {}
+
 /// A running server of either framework, on 127.0.0.1 and a free port.
 final class TestServer: Sendable {
     let framework: Framework
@@ -141,9 +144,24 @@ final class TestServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(services: [app], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        let task = Task {
+            // A server that stops, or never starts, ends the wait for its port.
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
+        let port: Int?
+        do {
+            port = try await withDeadline(.seconds(20), "the Hummingbird server to start") {
+                await ports.first { _ in true }
+            }
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        guard let port else {
+            try await task.value
+            throw ServerDidNotStart()
+        }
         return TestServer(framework: .hummingbird, port: port, reactor: reactor, hub: hub) {
             await group.triggerGracefulShutdown()
             try await task.value
