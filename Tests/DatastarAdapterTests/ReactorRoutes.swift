@@ -72,7 +72,8 @@ struct ReactorRoutes: Sendable {
         }
     }
 
-    /// An async stream that only waits; reports when its closure ends.
+    /// An async stream that only waits (a minute at most, like an app waiting for something
+    /// that does not come); reports when its closure ends.
     func waiting(keepAlive: Int) -> DatastarResponseBody {
         let probe = self.probe
         return { sse in

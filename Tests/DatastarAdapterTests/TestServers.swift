@@ -35,16 +35,18 @@ enum TestRoutes {
         }
     }
 
-    /// Sends until a send throws, then reports how the stream ended.
+    /// Sends an event every 5 ms until a send throws, then reports how the stream ended; gives
+    /// up after a minute (and reports that) if the client never goes.
     static func untilGone(_ probe: Probe) -> DatastarResponseBody {
         { sse in
             var sent = 0
             do {
-                while true {
+                while sent < 12_000 {
                     try await sse.send(.patchSignals(json: ["n": .number(sent)]))
                     sent += 1
                     try await Task.sleep(for: .milliseconds(5))
                 }
+                await probe.report("the client stayed")
             } catch {
                 await probe.report("\(error)")
             }
@@ -65,6 +67,9 @@ enum TestRoutes {
 /// client that reads a lot does not take the server's loops from it. Lives as long as the
 /// process, like the singleton.
 let testServerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+/// A server that ended before it listened, without an error of its own.
+struct ServerDidNotStart: Error {}
 
 /// A running server of either framework, on 127.0.0.1 and a free port.
 final class TestServer: Sendable {
@@ -138,9 +143,24 @@ final class TestServer: Sendable {
             logger: logger
         )
         let group = ServiceGroup(services: [app], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
+        let task = Task {
+            // A server that stops, or never starts, ends the wait for its port.
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
+        let port: Int?
+        do {
+            port = try await withDeadline(.seconds(20), "the Hummingbird server to start") {
+                await ports.first { _ in true }
+            }
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        guard let port else {
+            try await task.value
+            throw ServerDidNotStart()
+        }
         return TestServer(framework: .hummingbird, port: port, reactor: reactor, hub: hub) {
             await group.triggerGracefulShutdown()
             try await task.value

@@ -125,19 +125,19 @@ actor Probe {
     /// How many reports wait to be read.
     func pendingCount() -> Int { messages.count }
 
-    /// The next report; throws ``DeadlineExceeded`` if none comes within `limit`.
-    nonisolated func next(
-        within limit: Duration = .seconds(20),
-        _ what: @autoclosure () -> String = "a report from the server"
-    ) async throws -> String {
-        try await withDeadline(limit, what()) { try await self.take() }
-    }
-
-    /// The next report, waiting for it as long as it takes, unless the task is cancelled.
-    private func take() async throws -> String {
+    /// The next report; throws ``DeadlineExceeded`` (naming `what`) if none comes within
+    /// `limit`, and `CancellationError` if the task is cancelled first. A report never goes to
+    /// a wait that has ended: the next one gets it.
+    func next(within limit: Duration = .seconds(20), _ what: String = "a report from the server") async throws -> String
+    {
         if !messages.isEmpty { return messages.removeFirst() }
         let id = nextID
         nextID += 1
+        let timer = Task {
+            do { try await Task.sleep(for: limit) } catch { return }
+            self.end(id, DeadlineExceeded(what: what, limit: limit))
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 if Task.isCancelled {
@@ -147,13 +147,14 @@ actor Probe {
                 }
             }
         } onCancel: {
-            Task { await self.cancelWaiter(id) }
+            Task { await self.end(id, CancellationError()) }
         }
     }
 
-    private func cancelWaiter(_ id: Int) {
+    /// Ends the wait `id` with `error`, unless a report has ended it already.
+    private func end(_ id: Int, _ error: any Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+        waiters.remove(at: index).continuation.resume(throwing: error)
     }
 }
 
