@@ -3,8 +3,8 @@
 
 /// Renamed: see ``StreamCloseReason``.
 @available(*, deprecated, renamed: "StreamCloseReason")
-public typealias StreamCloseReason = StreamCloseReason
+public typealias StreamEndReason = StreamCloseReason
 
 /// Renamed: see ``DatastarSendError``.
 @available(*, deprecated, renamed: "DatastarSendError")
-public typealias DatastarSendError = DatastarSendError
+public typealias ServerSentEventStreamError = DatastarSendError
