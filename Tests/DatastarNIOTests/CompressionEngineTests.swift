@@ -1,6 +1,6 @@
 import CompressNIO
 import Datastar
-import DatastarNIO
+@_spi(Compressor) import DatastarNIO
 import NIOCore
 import Testing
 

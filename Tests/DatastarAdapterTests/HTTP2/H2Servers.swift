@@ -39,7 +39,7 @@ struct H2Server: Sendable {
         switch framework {
         case .hummingbird:
             let reactor = DatastarReactor()
-            let router = Router(context: BasicDatastarRequestContext.self)
+            let router = Hummingbird.Router(context: BasicDatastarRequestContext.self)
             TestRoutes.register(on: router, reactor: reactor, gate: gate, probe: probe, hub: hub)
             return try await startHummingbird(router: router, tls: tls, reactor: reactor)
         case .vapor:
@@ -69,7 +69,7 @@ struct H2Server: Sendable {
     /// A Hummingbird server over TLS with HTTP/2 upgrade by ALPN, answering with `router`,
     /// whatever its request context.
     static func startHummingbird<Context: RequestContext>(
-        router: Router<Context>,
+        router: Hummingbird.Router<Context>,
         tls: TestTLS,
         reactor: DatastarReactor
     ) async throws -> H2Server where Context: InitializableFromSource<ApplicationRequestContextSource> {

@@ -295,6 +295,51 @@ struct HTTP2Tests {
         }
     }
 
+    @Test(
+        "a stream the client cancels ends on the server; the connection and its other streams go on",
+        arguments: Framework.allCases
+    )
+    func cancelledStream(framework: Framework) async throws {
+        let probe = Probe()
+        try await withH2(framework, probe: probe) { server, client in
+            let staying = try await client.request("\(server.base)/reactor?hz=50")
+            var stayingReader = EventReader(staying)
+            #expect(try await stayingReader.next()?.contains(#""connected":true"#) == true)
+
+            // Cancelling the task that reads a response resets its HTTP/2 stream (RST_STREAM),
+            // not the connection.
+            for path in ["/until-gone", "/reactor?hz=50"] {
+                let opened = Probe()
+                let reading = Task {
+                    let response = try await client.request("\(server.base)\(path)")
+                    var reader = EventReader(response)
+                    _ = try await reader.next()
+                    await opened.report("open")
+                    while try await reader.next() != nil {}
+                }
+                _ = await opened.next()
+                reading.cancel()
+                _ = await reading.result
+                let ending = await probe.next()
+                let expected = [
+                    DatastarSendError.closed.description, "\(CancellationError())",
+                    "disconnect clientGone skipped=false", "disconnect writeFailed skipped=false",
+                ]
+                #expect(expected.contains(ending), "\(path): \(ending)")
+            }
+
+            // The first stream still ticks, and the connection takes new streams.
+            #expect(try await stayingReader.next()?.contains(#""n":"#) == true)
+            let greet = try await client.request(
+                "\(server.base)/greet?datastar=\(queryEncode(#"{"name":"again","times":1}"#))"
+            )
+            expectDatastarHeaders(greet)
+            #expect(String(buffer: try await greet.body.collect(upTo: 1 << 16)).contains("Hello, again"))
+            #expect(await server.reactor.openStreams() == 1)
+            expectOneConnection(server, client)
+        }
+    }
+
     @Test("Hummingbird's default context: DatastarResponse over h2, two streams at once on one connection")
     func hummingbirdDefaultContext() async throws {
         let gate = Gate()
