@@ -85,7 +85,9 @@ func withH2(
 }
 
 /// Expects a 200 Datastar event stream over HTTP/2: the stream headers, and no `Connection`
-/// header (HTTP/2 forbids connection-specific headers).
+/// or `Keep-Alive` header (HTTP/2 forbids connection-specific headers). `Transfer-Encoding` is
+/// not checked: AsyncHTTPClient's HTTP/2-to-HTTP/1 codec adds `chunked` itself to a response
+/// without a length, and NIOHTTP2 on the server refuses to send one.
 func expectDatastarHeaders(
     _ response: HTTPClientResponse,
     coding: String? = nil,
@@ -97,7 +99,6 @@ func expectDatastarHeaders(
     #expect(response.headers["Cache-Control"] == ["no-cache"], sourceLocation: sourceLocation)
     #expect(response.headers["Connection"].isEmpty, sourceLocation: sourceLocation)
     #expect(response.headers["Keep-Alive"].isEmpty, sourceLocation: sourceLocation)
-    #expect(response.headers["Transfer-Encoding"].isEmpty, sourceLocation: sourceLocation)
     #expect(response.headers["Content-Encoding"] == (coding.map { [$0] } ?? []), sourceLocation: sourceLocation)
 }
 

@@ -35,8 +35,10 @@ struct TestTLS: Sendable {
             subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
+                // No KeyUsage: BoringSSL checks that a certificate which issued itself may
+                // sign certificates (keyCertSign), so a KeyUsage without it would make the
+                // self-signed certificate untrusted even though it is a trust root.
                 Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames([
                     .dnsName("localhost"),
