@@ -79,8 +79,25 @@ func withH2(
     probe: Probe = Probe(),
     _ body: (H2Server, H2Client) async throws -> Void
 ) async throws {
-    try await withH2Server(try await H2Server.start(framework, gate: gate, probe: probe)) { server in
-        try await withH2Client(server) { client in try await body(server, client) }
+    try await withH2(try await H2Server.start(framework, gate: gate, probe: probe), gate: gate, body)
+}
+
+/// Runs `body` with `server` and a client that trusts it, then stops both.
+func withH2(
+    _ server: H2Server,
+    gate: Gate,
+    _ body: (H2Server, H2Client) async throws -> Void
+) async throws {
+    try await withH2Server(server) { server in
+        // The gate is opened however the body ends: a route still waiting on it would hold up
+        // the server's shutdown.
+        do {
+            try await withH2Client(server) { client in try await body(server, client) }
+        } catch {
+            await gate.release()
+            throw error
+        }
+        await gate.release()
     }
 }
 
@@ -144,6 +161,14 @@ struct HTTP2Tests {
             let event = "event: datastar-patch-elements\ndata: elements <p id=\"greeting\">Hello, h2</p>\n\n"
             #expect(String(buffer: body) == event + event)
             expectOneConnection(server, client)
+
+            // The server's count is of connections: a second client makes it two.
+            try await withH2Client(server) { second in
+                let plain = try await second.request("\(server.base)/plain")
+                expectDatastarHeaders(plain)
+                _ = try await plain.body.collect(upTo: 1 << 16)
+            }
+            #expect(server.acceptedConnections == 2)
         }
     }
 
@@ -169,14 +194,15 @@ struct HTTP2Tests {
             var events: [String] = []
             while let event = try await closed.next() { events.append(event) }
             #expect(events.map { $0.contains(#""n":"#) } == [true, true, true])
-            #expect(await probe.next() == "disconnect closedByApp skipped=false")
+            let closedByApp = try await waitFor("a report") { await probe.next() }
+            #expect(closedByApp == "disconnect closedByApp skipped=false")
             // The first stream still ticks on the same connection.
             #expect(try await ticks.next()?.contains(#""n":"#) == true)
             expectOneConnection(server, client)
 
             // The client goes: its connection closes with the stream open.
             try await client.shutdown()
-            let ending = await probe.next()
+            let ending = try await waitFor("a report") { await probe.next() }
             #expect(
                 ending.hasPrefix("disconnect clientGone") || ending.hasPrefix("disconnect writeFailed"),
                 "\(ending)"
@@ -266,7 +292,7 @@ struct HTTP2Tests {
                 }
                 // All 50 are open at once (the async ones wait for the gate, the reactor ones
                 // for the trigger): on one connection, one TCP connection on the server.
-                for _ in 0..<50 { _ = await ready.next() }
+                for _ in 0..<50 { _ = try await waitFor("50 open streams") { await ready.next() } }
                 expectOneConnection(server, client)
                 await gate.release()
                 let second = try await client.request("\(server.base)/compress/trigger?key=fifty&n=2", method: .POST)
@@ -318,10 +344,10 @@ struct HTTP2Tests {
                     await opened.report("open")
                     while try await reader.next() != nil {}
                 }
-                _ = await opened.next()
+                _ = try await waitFor("the stream to open") { await opened.next() }
                 reading.cancel()
                 _ = await reading.result
-                let ending = await probe.next()
+                let ending = try await waitFor("a report") { await probe.next() }
                 let expected = [
                     DatastarSendError.closed.description, "\(CancellationError())",
                     "disconnect clientGone skipped=false", "disconnect writeFailed skipped=false",
@@ -354,34 +380,32 @@ struct HTTP2Tests {
             }
         }
         let server = try await H2Server.startHummingbird(router: router, tls: try TestTLS(), reactor: DatastarReactor())
-        try await withH2Server(server) { server in
-            try await withH2Client(server) { client in
-                let held = try await client.request("\(server.base)/gated")
-                expectDatastarHeaders(held)
-                var heldReader = EventReader(held)
-                #expect(try await heldReader.next() == firstGated)
+        try await withH2(server, gate: gate) { server, client in
+            let held = try await client.request("\(server.base)/gated")
+            expectDatastarHeaders(held)
+            var heldReader = EventReader(held)
+            #expect(try await heldReader.next() == firstGated)
 
-                // A second stream while the first is open, on the same connection.
-                let three = try await client.request("\(server.base)/three")
-                expectDatastarHeaders(three)
-                var threeReader = EventReader(three)
-                for n in 1...3 {
-                    #expect(
-                        try await threeReader.next() == #"event: datastar-patch-signals\#ndata: signals {"n":\#(n)}"#
-                    )
-                }
-                #expect(try await threeReader.next() == nil)
-
-                await gate.release()
-                #expect(try await heldReader.next() == secondGated)
-                #expect(try await heldReader.next() == nil)
-
-                // The connection is still good for another request.
-                let again = try await client.request("\(server.base)/three")
-                expectDatastarHeaders(again)
-                #expect(String(buffer: try await again.body.collect(upTo: 1 << 16)).hasSuffix("{\"n\":3}\n\n"))
-                expectOneConnection(server, client)
+            // A second stream while the first is open, on the same connection.
+            let three = try await client.request("\(server.base)/three")
+            expectDatastarHeaders(three)
+            var threeReader = EventReader(three)
+            for n in 1...3 {
+                #expect(
+                    try await threeReader.next() == #"event: datastar-patch-signals\#ndata: signals {"n":\#(n)}"#
+                )
             }
+            #expect(try await threeReader.next() == nil)
+
+            await gate.release()
+            #expect(try await heldReader.next() == secondGated)
+            #expect(try await heldReader.next() == nil)
+
+            // The connection is still good for another request.
+            let again = try await client.request("\(server.base)/three")
+            expectDatastarHeaders(again)
+            #expect(String(buffer: try await again.body.collect(upTo: 1 << 16)).hasSuffix("{\"n\":3}\n\n"))
+            expectOneConnection(server, client)
         }
     }
 }
