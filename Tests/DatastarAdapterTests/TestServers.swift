@@ -59,6 +59,40 @@ enum TestRoutes {
             try await sse.send(.patchElements(#"<p id="greeting">Hello, \#(HTML.escape(greeting.name))</p>"#))
         }
     }
+
+    /// Every test route on a Hummingbird router, the same for each test server (HTTP/1 or
+    /// HTTP/2 over TLS).
+    static func register(
+        on router: Hummingbird.Router<BasicDatastarRequestContext>,
+        reactor: DatastarReactor,
+        gate: Gate,
+        probe: Probe,
+        hub: DatastarHub
+    ) {
+        ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
+        CompressionRoutes(triggers: Triggers(), reactor: reactor).register(on: router)
+        router.get("/gated") { _, _ in DatastarResponse(gated(gate)) }
+        router.get("/until-gone") { _, _ in DatastarResponse(untilGone(probe)) }
+        router.datastar(.post, "/greet", signals: Greeting.self, use: greet)
+        router.datastar(.get, "/greet", signals: Greeting.self, use: greet)
+        router.datastar(.get, "/plain") { request, _, sse in
+            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
+        }
+    }
+
+    /// Every test route on a Vapor application, the same for each test server (HTTP/1 or
+    /// HTTP/2 over TLS).
+    static func register(on app: Vapor.Application, gate: Gate, probe: Probe, hub: DatastarHub) {
+        ReactorRoutes(reactor: app.datastar.reactor, probe: probe, hub: hub).register(on: app)
+        CompressionRoutes(triggers: Triggers(), reactor: app.datastar.reactor).register(on: app)
+        app.get("gated") { _ in DatastarResponse(gated(gate)) }
+        app.get("until-gone") { _ in DatastarResponse(untilGone(probe)) }
+        app.datastar(.POST, "greet", signals: Greeting.self, use: greet)
+        app.datastar(.GET, "greet", signals: Greeting.self, use: greet)
+        app.datastar(.GET, "plain") { request, sse in
+            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
+        }
+    }
 }
 
 /// The event loops of the test servers unless a test brings its own: two, as on the 2-core
@@ -123,15 +157,7 @@ final class TestServer: Sendable {
     ) async throws -> TestServer {
         let reactor = DatastarReactor()
         let router = Router(context: BasicDatastarRequestContext.self)
-        ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
-        CompressionRoutes(triggers: Triggers(), reactor: reactor).register(on: router)
-        router.get("/gated") { _, _ in DatastarResponse(TestRoutes.gated(gate)) }
-        router.get("/until-gone") { _, _ in DatastarResponse(TestRoutes.untilGone(probe)) }
-        router.datastar(.post, "/greet", signals: Greeting.self, use: TestRoutes.greet)
-        router.datastar(.get, "/greet", signals: Greeting.self, use: TestRoutes.greet)
-        router.datastar(.get, "/plain") { request, _, sse in
-            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
-        }
+        TestRoutes.register(on: router, reactor: reactor, gate: gate, probe: probe, hub: hub)
         var logger = Logger(label: "test.hummingbird")
         logger.logLevel = .warning
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -176,20 +202,12 @@ final class TestServer: Sendable {
     ) async throws -> TestServer {
         let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["test"]), .shared(group))
         app.servers.use(.datastar)
-        ReactorRoutes(reactor: app.datastar.reactor, probe: probe, hub: hub).register(on: app)
-        CompressionRoutes(triggers: Triggers(), reactor: app.datastar.reactor).register(on: app)
+        TestRoutes.register(on: app, gate: gate, probe: probe, hub: hub)
         app.logger.logLevel = .warning
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
         if compression {
             app.http.server.configuration.responseCompression = .enabled
-        }
-        app.get("gated") { _ in DatastarResponse(TestRoutes.gated(gate)) }
-        app.get("until-gone") { _ in DatastarResponse(TestRoutes.untilGone(probe)) }
-        app.datastar(.POST, "greet", signals: Greeting.self, use: TestRoutes.greet)
-        app.datastar(.GET, "greet", signals: Greeting.self, use: TestRoutes.greet)
-        app.datastar(.GET, "plain") { request, sse in
-            try await sse.send(.patchSignals(json: ["datastar": .bool(request.isDatastarRequest)]))
         }
         try await app.server.start(address: nil)
         let port = app.http.server.shared.localAddress?.port ?? 0
