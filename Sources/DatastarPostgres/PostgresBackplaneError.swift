@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Why a ``PostgresBackplane`` could not be created.
 public enum PostgresBackplaneError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The connection URL could not be read; `reason` names the part that is wrong. The URL is

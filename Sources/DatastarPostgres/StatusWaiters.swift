@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A ``PostgresBackplane``'s status, and the waiters that wait for it to satisfy a condition.
 ///
 /// A plain value, without I/O or locks: the backplane keeps one inside its lock, stores its

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 // The names that shipped before the rename to `eventID` and `coalescingKey`, kept so existing
 // code still compiles, with a warning and a fix-it. Each function takes `eventId:` without a
 // default, so a call that leaves the event id out only ever matches the current function.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// One attribute of a `<script>` tag sent by ``DatastarEvent/executeScript(_:autoRemove:attributes:eventID:retryDuration:)``.
 public struct ScriptAttribute: Sendable, Hashable {
     /// The attribute name; validated when the event is encoded.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// How `datastar-patch-elements` puts elements into the DOM.
 public enum ElementPatchMode: String, Sendable, Hashable, CaseIterable {
     /// Morph the whole target element, keeping its state (the default).

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A JSON value that keeps the order of object members, and the text of numbers, exactly.
 ///
 /// Datastar's wire format is JSON text, and a signal patch is most readable, and testable,

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 extension Duration {
     /// The duration in whole milliseconds, truncated toward zero, saturating at `Int64.max`
     /// and `Int64.min` for durations too long to count in an `Int64` of milliseconds.

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// `application/x-www-form-urlencoded` query parsing, as browsers write it.
 enum URLQuery {
     /// The decoded bytes of the first parameter named `name`: `+` is a space and `%XX` a

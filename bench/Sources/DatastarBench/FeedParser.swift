@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// Parses one `GET /feed` response as it arrives: the head (status 200, `Transfer-Encoding`),
 /// then chunked framing (hex size line, data, CRLF; split anywhere across reads), then SSE:
 /// each event (ended by a blank line) that holds `"t":<µs>` yields one lag. It works on the

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// A fixed histogram of lags in µs: 1 µs buckets below 10 ms, 100 µs buckets below 1 s (at
 /// most 1 % off), 10 ms buckets below 60 s, and one overflow bucket. Recording is an index
 /// computation and an increment; no allocation.
