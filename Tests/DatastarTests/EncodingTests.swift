@@ -420,7 +420,7 @@ struct LineEndingTests {
 @Suite("line breaks in single-line fields", .timeLimit(.minutes(1)))
 struct InjectionTests {
     @Test(arguments: ["1\n2", "1\r2", "1\r\n", "\n", "id\ndata: elements <p>evil</p>"])
-    func eventIdWithLineBreakThrows(eventID: String) {
+    func eventIDWithLineBreakThrows(eventID: String) {
         let expected = DatastarError.lineBreakInField(field: "event id")
         expectEncodingFails(.patchElements("<p id=\"a\"></p>", eventID: eventID), with: expected)
         expectEncodingFails(.patchSignals("{}", eventID: eventID), with: expected)

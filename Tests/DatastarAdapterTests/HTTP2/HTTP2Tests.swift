@@ -207,7 +207,7 @@ struct HTTP2Tests {
             var events: [String] = []
             while let event = try await closed.next() { events.append(event) }
             #expect(events.map { $0.contains(#""n":"#) } == [true, true, true])
-            let closedByApp = try await waitFor("a report") { await probe.next() }
+            let closedByApp = try await waitFor("a report") { try await probe.next() }
             #expect(closedByApp == "disconnect closedByApp skipped=false")
             // The first stream still ticks on the same connection.
             #expect(try await ticks.next()?.contains(#""n":"#) == true)
@@ -215,7 +215,7 @@ struct HTTP2Tests {
 
             // The client goes: its connection closes with the stream open.
             try await client.shutdown()
-            let ending = try await waitFor("a report") { await probe.next() }
+            let ending = try await waitFor("a report") { try await probe.next() }
             #expect(
                 ending.hasPrefix("disconnect clientGone") || ending.hasPrefix("disconnect writeFailed"),
                 "\(ending)"
@@ -305,7 +305,7 @@ struct HTTP2Tests {
                 }
                 // All 50 are open at once (the async ones wait for the gate, the reactor ones
                 // for the trigger): on one connection, one TCP connection on the server.
-                for _ in 0..<50 { _ = try await waitFor("50 open streams") { await ready.next() } }
+                for _ in 0..<50 { _ = try await waitFor("50 open streams") { try await ready.next() } }
                 expectOneConnection(server, client)
                 await gate.release()
                 let second = try await client.request("\(server.base)/compress/trigger?key=fifty&n=2", method: .POST)
@@ -357,10 +357,10 @@ struct HTTP2Tests {
                     await opened.report("open")
                     while try await reader.next() != nil {}
                 }
-                _ = try await waitFor("the stream to open") { await opened.next() }
+                _ = try await waitFor("the stream to open") { try await opened.next() }
                 reading.cancel()
                 _ = await reading.result
-                let ending = try await waitFor("a report") { await probe.next() }
+                let ending = try await waitFor("a report") { try await probe.next() }
                 let expected = [
                     DatastarSendError.closed.description, "\(CancellationError())",
                     "disconnect clientGone skipped=false", "disconnect writeFailed skipped=false",

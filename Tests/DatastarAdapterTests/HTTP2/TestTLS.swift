@@ -179,54 +179,13 @@ func withH2Client(_ server: H2Server, _ body: (H2Client) async throws -> Void) a
     try await client.shutdown()
 }
 
-/// A wait on a test event that could never come: `Probe.next()` ignores cancellation, so a
-/// missing report would hang the test past its time limit. This gives up after `limit`
-/// instead, with ``TimedOut`` naming what was awaited; the abandoned wait is left suspended.
+/// A wait on a test event that could never come: gives up after `limit` with an error that
+/// names what was awaited (``withDeadline(_:_:_:)``), instead of holding the test until its
+/// time limit.
 func waitFor<T: Sendable>(
     _ what: String,
     within limit: Duration = .seconds(30),
-    _ operation: @escaping @Sendable () async -> T
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let outcome = Outcome<T>()
-    Task { outcome.resume(with: .success(await operation())) }
-    let timer = Task {
-        try await Task.sleep(for: limit)
-        outcome.resume(with: .failure(TimedOut(what: "\(what) (\(limit))")))
-    }
-    defer { timer.cancel() }
-    return try await withTaskCancellationHandler {
-        try await outcome.value()
-    } onCancel: {
-        outcome.resume(with: .failure(CancellationError()))
-    }
-}
-
-/// The first result given to it, for one waiter.
-private final class Outcome<T: Sendable>: Sendable {
-    private struct State {
-        var waiter: CheckedContinuation<T, any Error>?
-        var result: Result<T, any Error>?
-    }
-
-    private let state = NIOLockedValueBox(State())
-
-    func resume(with result: Result<T, any Error>) {
-        let waiter = state.withLockedValue { state -> CheckedContinuation<T, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func value() async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let result = state.withLockedValue { state -> Result<T, any Error>? in
-                if state.result == nil { state.waiter = continuation }
-                return state.result
-            }
-            if let result { continuation.resume(with: result) }
-        }
-    }
+    try await withDeadline(limit, what, operation)
 }
