@@ -14,7 +14,7 @@
 import Datastar
 import Testing
 
-@Suite("Deprecated names")
+@Suite("Deprecated names", .timeLimit(.minutes(1)))
 struct DeprecatedNamesTests {
     /// Every name that shipped before the rename to `eventID` and `coalescingKey` still builds
     /// the same event as its replacement.

@@ -21,12 +21,12 @@ import Testing
 
 @testable import DatastarPostgres
 
-/// What scripts/test exports: the URL of a throwaway PostgreSQL, and a shell command that
-/// restarts it.
 /// The suites that use the test database: one at a time, since one of them restarts it.
-@Suite("PostgreSQL, one suite at a time", .serialized)
+@Suite("PostgreSQL, one suite at a time", .serialized, .timeLimit(.minutes(5)))
 enum PostgresTests {}
 
+/// What scripts/test exports: the URL of a throwaway PostgreSQL, and a shell command that
+/// restarts it.
 enum TestDatabase {
     static let url = ProcessInfo.processInfo.environment["DATASTAR_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     static let restartCommand = ProcessInfo.processInfo.environment["DATASTAR_TEST_POSTGRES_RESTART"].flatMap {
