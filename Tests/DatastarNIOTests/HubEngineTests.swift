@@ -227,6 +227,28 @@ struct HubEngineTests {
         await reactor.shutdown()
     }
 
+    @Test("a subscription that also takes an updater gets the hub's messages and its own updates on one stream")
+    func subscriptionWithUpdater() async throws {
+        let hub = DatastarHub(name: "withUpdater")
+        let reactor = DatastarReactor(name: "withUpdater")
+        let transport = RecordingTransport(loop: loopA)
+        reactor.register(
+            DatastarStream(subscribingTo: ["t"], on: hub, every: .milliseconds(100), reactor: reactor) { sse in
+                try sse.send(Self.signal(100 + sse.updates))
+            } onConnect: { sse in
+                try sse.send(Self.signal(0))
+            },
+            transport: transport
+        )
+        await loopA.run()
+        try hub.publish(Self.signal(1), to: "t")
+        await loopA.run()
+        await loopA.advanceTime(by: .milliseconds(100))
+        #expect(transport.written == [0, 1, 101].map { Self.encoded([Self.signal($0)]) })
+        await reactor.shutdown()
+        #expect(hub.subscriberCount(of: "t") == 0)
+    }
+
     @Test("resume: a client that comes back with Last-Event-ID gets exactly what it missed, in order")
     func resumeReplays() async throws {
         let hub = DatastarHub(name: "resume")

@@ -161,6 +161,49 @@ public struct DatastarStream: Sendable {
         self.subscription = HubSubscription(hub: hub, topics: topics, backlogLimit: backlogLimit)
     }
 
+    /// Creates a stream subscribed to hub topics that also runs an updater every `interval`:
+    /// one long-lived GET carries both what the hub broadcasts and what this client alone sees.
+    ///
+    /// ```swift
+    /// DatastarStream(subscribingTo: ["board"], on: hub, every: .seconds(1)) { sse in
+    ///     try sse.send(.patchSignals(json: ["clock": .string(now())]))
+    /// } onConnect: { sse in
+    ///     if case .replayed = sse.resume { return }
+    ///     try sse.send(.patchElements(renderBoard()))
+    /// }
+    /// ```
+    ///
+    /// Hub messages are written as they are published; the updater's events once per
+    /// `interval`, like any reactor stream's. The parameters are those of
+    /// ``init(subscribingTo:on:backlogLimit:keepAlive:unwritableTimeout:compression:reactor:onConnect:onDisconnect:)``.
+    public init(
+        subscribingTo topics: [String],
+        on hub: DatastarHub,
+        every interval: Duration,
+        backlogLimit: Int = HubSubscription.defaultBacklogLimit,
+        keepAlive: Duration = DatastarStream.defaultKeepAlive,
+        unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
+        compression: DatastarCompression = .automatic,
+        reactor: DatastarReactor? = nil,
+        update: @escaping Updater,
+        onConnect: Updater? = nil,
+        onDisconnect: DisconnectHandler? = nil
+    ) {
+        self.init(
+            subscribingTo: topics,
+            on: hub,
+            backlogLimit: backlogLimit,
+            keepAlive: keepAlive,
+            unwritableTimeout: unwritableTimeout,
+            compression: compression,
+            reactor: reactor,
+            onConnect: onConnect,
+            onDisconnect: onDisconnect
+        )
+        self.interval = interval
+        self.update = update
+    }
+
     /// How often the reactor visits a connection of this stream: the update interval, or a
     /// quarter of the keep-alive interval for a stream without updater, so a keep-alive is at
     /// most a quarter interval late.
