@@ -36,6 +36,7 @@ public struct DatastarResponse: ResponseGenerator {
     private let body: DatastarResponseBody
     private let keepAlive: Duration?
     private let compression: DatastarCompression
+    private let onShutdown: ShutdownBehavior
 
     /// Creates a response driven by `body`.
     ///
@@ -44,14 +45,20 @@ public struct DatastarResponse: ResponseGenerator {
     ///     seconds by default); `nil` for none.
     ///   - compression: how the stream is compressed, negotiated from `Accept-Encoding`;
     ///     ``DatastarNIO/DatastarCompression/disabled`` opts out.
+    ///   - onShutdown: what the stream does when the server shuts down while `body` runs:
+    ///     by default it ends as a network error, so the client reconnects to the next process
+    ///     (``DatastarNIO/ShutdownBehavior``). A `body` that returns by itself always ends the
+    ///     stream normally.
     public init(
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         compression: DatastarCompression = .automatic,
+        onShutdown: ShutdownBehavior = .reconnect,
         _ body: @escaping DatastarResponseBody
     ) {
         self.body = body
         self.keepAlive = keepAlive
         self.compression = compression
+        self.onShutdown = onShutdown
     }
 
     /// Builds the Hummingbird response.
@@ -61,10 +68,11 @@ public struct DatastarResponse: ResponseGenerator {
         let logger = context.logger
         let channel = (context as? any DatastarRequestContext)?.channel
         let compression = self.compression
+        let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return .datastar(context, coding: coding) { writer in
             let close = AsyncStreamRunner.CloseSignal()
-            await withGracefulShutdownHandler {
+            let end = await withGracefulShutdownHandler {
                 await AsyncStreamRunner.relay(
                     body,
                     allocator: channel?.allocator ?? ByteBufferAllocator(),
@@ -73,13 +81,17 @@ public struct DatastarResponse: ResponseGenerator {
                     closeFuture: channel?.closeFuture,
                     close: close,
                     contentCoding: coding,
-                    compression: compression
+                    compression: compression,
+                    onShutdown: onShutdown
                 ) {
                     try await writer.write($0)
                 }
             } onGracefulShutdown: {
-                close.close()
+                close.shutDown()
             }
+            // Thrown out of the response body, an error makes Hummingbird close the connection
+            // (reset the HTTP/2 stream) without ending the body: the client retries.
+            if end == .aborted { throw StreamAborted() }
             try await writer.finish(nil)
         }
     }

@@ -61,7 +61,7 @@ extension DatastarStream: DatastarChannelResponse {
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return .datastar(context, coding: coding) { writer in
             let id = reactor.makeConnectionID()
-            await withGracefulShutdownHandler {
+            let end = await withGracefulShutdownHandler {
                 await withCheckedContinuation { done in
                     reactor.register(
                         stream,
@@ -75,6 +75,9 @@ extension DatastarStream: DatastarChannelResponse {
             } onGracefulShutdown: {
                 reactor.close(id: id, on: channel.eventLoop, reason: .serverShutdown)
             }
+            // Thrown out of the response body, an error makes Hummingbird close the connection
+            // (reset the HTTP/2 stream) without ending the body: the client retries.
+            if end == .aborted { throw StreamAborted() }
             // The channel may be gone already; then there is nothing left to finish.
             try? await writer.finish(nil)
         }
@@ -116,12 +119,12 @@ extension DatastarPoll: DatastarChannelResponse {
 /// encoder) it writes body parts through the whole pipeline.
 struct HummingbirdTransport: ReactorTransport {
     let channel: any Channel
-    let done: CheckedContinuation<Void, Never>
+    let done: CheckedContinuation<StreamEnd, Never>
     /// Where chunks are written on HTTP/1: the response encoder's context, looked up at the
     /// first use (on the loop); `.some(nil)` once the lookup found none.
     private let encoder: NIOLoopBoundBox<ChannelHandlerContext??>
 
-    init(channel: any Channel, done: CheckedContinuation<Void, Never>, isHTTP1: Bool) {
+    init(channel: any Channel, done: CheckedContinuation<StreamEnd, Never>, isHTTP1: Bool) {
         self.channel = channel
         self.done = done
         self.encoder = NIOLoopBoundBox.makeBoxSendingValue(isHTTP1 ? nil : .some(nil), eventLoop: channel.eventLoop)
@@ -148,7 +151,11 @@ struct HummingbirdTransport: ReactorTransport {
     }
 
     func finish() {
-        done.resume()
+        done.resume(returning: .finished)
+    }
+
+    func abort() {
+        done.resume(returning: .aborted)
     }
 
     var closeFuture: EventLoopFuture<Void>? { channel.closeFuture }

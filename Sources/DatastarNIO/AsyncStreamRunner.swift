@@ -13,6 +13,7 @@
 
 package import Datastar
 package import Logging
+import NIOConcurrencyHelpers
 package import NIOCore
 
 /// The closure of an `async` Datastar response (`DatastarResponse { sse in ... }`): it sends
@@ -39,11 +40,22 @@ package enum AsyncStreamRunner {
             (stream, continuation) = AsyncStream.makeStream()
         }
 
+        private let shutdown = NIOLockedValueBox(false)
+
         /// Cancels the stream's closure and closes the stream. Safe to call more than once,
         /// from any thread.
         package func close() {
             continuation.finish()
         }
+
+        /// Closes the stream because the server is shutting down.
+        package func shutDown() {
+            shutdown.withLockedValue { $0 = true }
+            close()
+        }
+
+        /// Whether ``shutDown()`` was called.
+        package var isShutdown: Bool { shutdown.withLockedValue { $0 } }
     }
 
     /// Runs `body` with a generator that writes to `sink`, and returns when it ends.
@@ -107,10 +119,15 @@ package enum AsyncStreamRunner {
     /// flushed, so each event can be decoded as soon as it arrives; the compressed stream is
     /// ended properly when `body` returns.
     ///
+    /// Returns how the caller ends the response: ``StreamEnd/aborted`` when the server's
+    /// shutdown closed the stream (``CloseSignal/shutDown()``) and `onShutdown` is
+    /// ``ShutdownBehavior/reconnect``, ``StreamEnd/finished`` otherwise.
+    ///
     /// - Parameters:
     ///   - contentCoding: the coding negotiated for the response (and announced in its head);
     ///     `nil` or identity writes bytes as they are.
     ///   - compression: the compressor settings for `contentCoding`.
+    ///   - onShutdown: how a stream closed by the server's shutdown ends.
     package static func relay(
         _ body: @escaping Body,
         allocator: ByteBufferAllocator,
@@ -121,14 +138,15 @@ package enum AsyncStreamRunner {
         reactor: DatastarReactor? = nil,
         contentCoding: ContentCoding? = nil,
         compression: DatastarCompression = .automatic,
+        onShutdown: ShutdownBehavior = .reconnect,
         write: (ByteBuffer) async throws -> Void
-    ) async {
+    ) async -> StreamEnd {
         let compressor: DatastarCompressor?
         do {
             compressor = try contentCoding.flatMap { try compression.makeCompressor(for: $0) }
         } catch {
             logger.error("Datastar stream compressor could not start", metadata: ["error": "\(error)"])
-            return
+            return .finished
         }
         let relay = WriteRelay()
         await withTaskGroup(of: Void.self) { group in
@@ -156,9 +174,11 @@ package enum AsyncStreamRunner {
                 }
             }
         }
+        if close.isShutdown, onShutdown == .reconnect { return .aborted }
         if let compressor, !relay.hasFailed, let end = try? compressor.finish() {
             try? await write(end)
         }
+        return .finished
     }
 
     /// Sends a comment whenever the stream has been quiet for `interval`; returns when a write

@@ -36,6 +36,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
     private let body: DatastarResponseBody
     private let keepAlive: Duration?
     private let compression: DatastarCompression
+    private let onShutdown: ShutdownBehavior
 
     /// Creates a response driven by `body`.
     ///
@@ -44,14 +45,20 @@ public struct DatastarResponse: AsyncResponseEncodable {
     ///     seconds by default); `nil` for none.
     ///   - compression: how the stream is compressed, negotiated from `Accept-Encoding`;
     ///     ``DatastarNIO/DatastarCompression/disabled`` opts out.
+    ///   - onShutdown: what the stream does when the server shuts down while `body` runs:
+    ///     by default it ends as a network error, so the client reconnects to the next process
+    ///     (``DatastarNIO/ShutdownBehavior``). A `body` that returns by itself always ends the
+    ///     stream normally.
     public init(
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         compression: DatastarCompression = .automatic,
+        onShutdown: ShutdownBehavior = .reconnect,
         _ body: @escaping DatastarResponseBody
     ) {
         self.body = body
         self.keepAlive = keepAlive
         self.compression = compression
+        self.onShutdown = onShutdown
     }
 
     /// Builds the Vapor response.
@@ -62,6 +69,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
         let logger = request.logger
         let reactor = request.application.datastar.reactor
         let compression = self.compression
+        let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return Response(
             status: .ok,
@@ -71,18 +79,21 @@ public struct DatastarResponse: AsyncResponseEncodable {
                 // Vapor holds the response head until the body is first flushed; an empty write
                 // flushes it now, so the client sees the stream open at once.
                 try? await writer.writeBuffer(ByteBuffer())
-                await AsyncStreamRunner.relay(
+                let end = await AsyncStreamRunner.relay(
                     body,
                     allocator: allocator,
                     logger: logger,
                     keepAlive: keepAlive,
                     reactor: reactor,
                     contentCoding: coding,
-                    compression: compression
+                    compression: compression,
+                    onShutdown: onShutdown
                 ) {
                     try await writer.writeBuffer($0)
                 }
-                try? await writer.write(.end)
+                // Ended with an error, the body stream makes Vapor close the connection (reset
+                // the HTTP/2 stream) without ending the body: the client retries.
+                try? await writer.write(end == .aborted ? .error(StreamAborted()) : .end)
             })
         )
     }

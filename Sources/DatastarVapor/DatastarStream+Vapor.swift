@@ -86,5 +86,11 @@ struct VaporTransport: ReactorTransport {
         writer.write(.end, promise: nil)
     }
 
+    /// Vapor closes the connection (resets the HTTP/2 stream) when a body stream ends with an
+    /// error, without writing the body's end: the client retries.
+    func abort() {
+        writer.write(.error(StreamAborted()), promise: nil)
+    }
+
     var closeFuture: EventLoopFuture<Void>? { nil }
 }

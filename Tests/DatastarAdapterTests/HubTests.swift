@@ -137,7 +137,8 @@ extension MachineLoadTests {
                                 var reader = try await subscribe(base, topic: "load").reader
                                 var count = 0
                                 var worst = Duration.zero
-                                while let event = try await reader.next() {
+                                // Until the last event (`"n":-1`), published after the others.
+                                while let event = try await reader.next(), !event.contains(#""n":-1,"#) {
                                     guard let stamp = event.firstMatch(of: /"n":(\d+)/)?.1, let micros = Int(stamp)
                                     else { continue }
                                     count += 1
@@ -192,8 +193,8 @@ extension MachineLoadTests {
                 let sent = (try? await publisher.value) ?? -1
                 #expect(sent < 4000, "the stalled client was cut after \(cutAfter)")
                 try await stalled.close()
-                // Stop the healthy streams (their readers end) and look at what they got.
-                await server.reactor.shutdown()
+                // The last event ends the healthy readers; then look at what they got.
+                try routes.publish(topic: "load", n: -1, id: nil, pad: 0)
                 let results = try await readers.value
                 #expect(results.count == 4)
                 for result in results {
@@ -201,7 +202,10 @@ extension MachineLoadTests {
                         "\(framework): stalled client cut after \(cutAfter); a healthy client read \(result.count) events, worst delay \(result.worst)"
                     )
                     #expect(result.count == sent)
-                    #expect(result.worst < .milliseconds(500), "worst delay \(result.worst) for a healthy client")
+                    // A stalled client that held up the others would delay them until it was cut
+                    // for good (its unwritable timeout, 30 s); 2 s leaves room for a loaded
+                    // machine (other tests, builds) without hiding that.
+                    #expect(result.worst < .seconds(2), "worst delay \(result.worst) for a healthy client")
                 }
             }
         }

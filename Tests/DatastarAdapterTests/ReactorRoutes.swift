@@ -35,11 +35,13 @@ struct ReactorRoutes: Sendable {
         }
     }
 
-    /// Sends `{"n":<update>}` every `1/hz` s; `onConnect` sends `{"connected":true}`.
-    func counter(hz: Int) -> DatastarStream {
+    /// Sends `{"n":<update>}` every `1/hz` s; `onConnect` sends `{"connected":true}`. With
+    /// `end`, the stream ends normally on shutdown (``ShutdownBehavior/end``).
+    func counter(hz: Int, end: Bool = false) -> DatastarStream {
         DatastarStream(
             every: .milliseconds(1000 / max(1, hz)),
             reactor: reactor,
+            onShutdown: end ? .end : .reconnect,
             onConnect: { sse in try sse.send(.patchSignals(#"{"connected":true}"#)) },
             onDisconnect: reportDisconnect,
             update: Self.count
@@ -143,7 +145,10 @@ struct ReactorRoutes: Sendable {
             )
             return HTTPResponse.Status.noContent
         }
-        router.get("/reactor") { request, _ in counter(hz: request.uri.queryParameters.get("hz", as: Int.self) ?? 10) }
+        router.get("/reactor") { request, _ in
+            let query = request.uri.queryParameters
+            return counter(hz: query.get("hz", as: Int.self) ?? 10, end: query.get("end") != nil)
+        }
         router.get("/poll") { _, _ in DatastarPoll(counter(hz: 10)) }
         router.get("/quiet") { request, _ in
             quiet(keepAlive: request.uri.queryParameters.get("ka", as: Int.self) ?? 200)
@@ -155,6 +160,7 @@ struct ReactorRoutes: Sendable {
             let keepAlive = request.uri.queryParameters.get("ka", as: Int.self) ?? 200
             return DatastarHummingbird.DatastarResponse(
                 keepAlive: .milliseconds(keepAlive),
+                onShutdown: request.uri.queryParameters.get("end") != nil ? .end : .reconnect,
                 waiting(keepAlive: keepAlive)
             )
         }
@@ -173,7 +179,9 @@ struct ReactorRoutes: Sendable {
             )
             return HTTPStatus.noContent
         }
-        app.get("reactor") { request in counter(hz: request.query["hz"] ?? 10) }
+        app.get("reactor") { request in
+            counter(hz: request.query["hz"] ?? 10, end: request.query[String.self, at: "end"] != nil)
+        }
         app.get("poll") { _ in DatastarPoll(counter(hz: 10)) }
         app.get("quiet") { request in quiet(keepAlive: request.query["ka"] ?? 200) }
         app.get("throwing") { _ in throwing() }
@@ -181,7 +189,11 @@ struct ReactorRoutes: Sendable {
         app.get("flood") { _ in flood() }
         app.get("waiting") { request in
             let keepAlive: Int = request.query["ka"] ?? 200
-            return DatastarVapor.DatastarResponse(keepAlive: .milliseconds(keepAlive), waiting(keepAlive: keepAlive))
+            return DatastarVapor.DatastarResponse(
+                keepAlive: .milliseconds(keepAlive),
+                onShutdown: request.query[String.self, at: "end"] != nil ? .end : .reconnect,
+                waiting(keepAlive: keepAlive)
+            )
         }
     }
 }

@@ -74,6 +74,29 @@ struct EventReader: Sendable {
     }
 }
 
+/// How a response ended.
+enum ResponseEnding: Sendable, Equatable {
+    /// The body ended normally: the Datastar client does not reopen the stream.
+    case clean
+    /// The connection closed (or the HTTP/2 stream was reset) before the body ended: the
+    /// Datastar client reconnects.
+    case networkError
+}
+
+extension EventReader {
+    /// Reads the rest of the response and tells how it ended. A missed deadline is thrown.
+    mutating func readToEnd() async throws -> ResponseEnding {
+        do {
+            while try await next() != nil {}
+            return .clean
+        } catch let error as DeadlineExceeded {
+            throw error
+        } catch {
+            return .networkError
+        }
+    }
+}
+
 /// Runs `body` with `client`, and shuts the client down afterwards whatever happens.
 func withClient(_ client: HTTPClient, _ body: (HTTPClient) async throws -> Void) async throws {
     do {
@@ -371,10 +394,12 @@ extension MachineLoadTests {
                     for _ in 0..<11 { reasons.append(try await probe.next()) }
                     #expect(reasons.filter { $0 == "disconnect serverShutdown skipped=false" }.count == 10)
                     #expect(reasons.contains("async ended"))
-                    // Every stream ended cleanly: each reader reaches the end of its response.
+                    // Every stream ended as a network error, so that the Datastar client
+                    // reconnects to the next process.
                     for index in readers.indices {
-                        while try await readers[index].next() != nil {}
+                        #expect(try await readers[index].readToEnd() == .networkError)
                     }
+                    #expect(try await waiting.readToEnd() == .networkError)
                 }
             } catch {
                 if !stopped { try? await stop() }

@@ -31,6 +31,7 @@ final class RecordingTransport: ReactorTransport {
         var pending: [EventLoopPromise<Void>] = []
         var holdWrites = false
         var finished = 0
+        var aborted = 0
     }
 
     let loop: NIOAsyncTestingEventLoop
@@ -46,6 +47,7 @@ final class RecordingTransport: ReactorTransport {
     var eventLoop: any EventLoop { loop }
     var written: [String] { state.withLockedValue { $0.written } }
     var finished: Int { state.withLockedValue { $0.finished } }
+    var aborted: Int { state.withLockedValue { $0.aborted } }
 
     func hold() { state.withLockedValue { $0.holdWrites = true } }
 
@@ -94,6 +96,7 @@ final class RecordingTransport: ReactorTransport {
     }
 
     func finish() { state.withLockedValue { $0.finished += 1 } }
+    func abort() { state.withLockedValue { $0.aborted += 1 } }
 
     var closeFuture: EventLoopFuture<Void>? { nil }
 }
@@ -177,8 +180,32 @@ struct ReactorEngineTests {
         }
         await reactor.shutdown()
         #expect(disconnects.withLockedValue { $0 } == Array(repeating: .serverShutdown, count: 20))
-        #expect(transports.allSatisfy { $0.finished == 1 })
+        // Ended as a network error, so that the client reconnects to the next process.
+        #expect(transports.allSatisfy { $0.aborted == 1 && $0.finished == 0 })
         #expect(await reactor.activeTimers() == 0)
+    }
+
+    @Test("on shutdown a stream ends as a network error unless it chose to end; an app's close ends normally")
+    func shutdownBehaviour() async throws {
+        let reactor = DatastarReactor(name: "shutdownBehaviour")
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
+        let record: DatastarStream.DisconnectHandler = { _, reason in disconnects.withLockedValue { $0.append(reason) } }
+        let reconnecting = RecordingTransport(loop: loop)
+        let ending = RecordingTransport(loop: loop)
+        let closing = RecordingTransport(loop: loop)
+        reactor.register(DatastarStream(reactor: reactor, onDisconnect: record), transport: reconnecting)
+        reactor.register(DatastarStream(reactor: reactor, onShutdown: .end, onDisconnect: record), transport: ending)
+        reactor.register(
+            DatastarStream(every: .milliseconds(100), reactor: reactor, onDisconnect: record) { sse in sse.close() },
+            transport: closing
+        )
+        await loop.advanceTime(by: .milliseconds(100))
+        #expect(disconnects.withLockedValue { $0 } == [.closedByApp])
+        #expect(closing.finished == 1 && closing.aborted == 0)
+        await reactor.shutdown()
+        #expect(disconnects.withLockedValue { $0 } == [.closedByApp, .serverShutdown, .serverShutdown])
+        #expect(reconnecting.aborted == 1 && reconnecting.finished == 0)
+        #expect(ending.finished == 1 && ending.aborted == 0)
     }
 
     @Test("connections are spread over slots: a slot's writes come at its own instant")
@@ -238,7 +265,7 @@ struct ReactorEngineTests {
         #expect(healthy.written.count == 3)
         await loop.advanceTime(by: .milliseconds(400))
         #expect(disconnects.withLockedValue { $0 } == [.unwritableTooLong])
-        #expect(stuck.finished == 1)
+        #expect(stuck.aborted == 1 && stuck.finished == 0)
         #expect(healthy.written.count == 7)
         await reactor.shutdown()
     }

@@ -131,7 +131,7 @@ public final class DatastarReactor: Sendable {
     /// it from any thread.
     package func beginShutdown() -> [EventLoopFuture<Void>] {
         let signals = asyncStreams.withLockedValue { Array($0.values) }
-        for signal in signals { signal.close() }
+        for signal in signals { signal.shutDown() }
         let reactors = loops.withLockedValue { Array($0.values) }
         return reactors.map { reactor in reactor.eventLoop.submit { reactor.value.shutdown() } }
     }

@@ -62,6 +62,10 @@ public struct DatastarStream: Sendable {
     /// (``DatastarCompression/automatic`` by default); ``DatastarCompression/disabled`` opts
     /// the route out.
     public var compression: DatastarCompression
+    /// What the stream does when the server shuts down: ``ShutdownBehavior/reconnect`` (the
+    /// client reconnects to the next process) by default, ``ShutdownBehavior/end`` to end it
+    /// for good.
+    public var onShutdown: ShutdownBehavior
 
     /// The default keep-alive interval: 15 seconds, well under the idle timeouts of common
     /// proxies.
@@ -76,6 +80,7 @@ public struct DatastarStream: Sendable {
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
         compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
+        onShutdown: ShutdownBehavior = .reconnect,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil,
         update: @escaping Updater
@@ -85,6 +90,7 @@ public struct DatastarStream: Sendable {
         self.keepAlive = keepAlive
         self.unwritableTimeout = unwritableTimeout
         self.reactor = reactor
+        self.onShutdown = onShutdown
         self.onConnect = onConnect
         self.onDisconnect = onDisconnect
         self.update = update
@@ -97,6 +103,7 @@ public struct DatastarStream: Sendable {
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
         compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
+        onShutdown: ShutdownBehavior = .reconnect,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
     ) {
@@ -105,6 +112,7 @@ public struct DatastarStream: Sendable {
         self.keepAlive = keepAlive
         self.unwritableTimeout = unwritableTimeout
         self.reactor = reactor
+        self.onShutdown = onShutdown
         self.onConnect = onConnect
         self.onDisconnect = onDisconnect
         self.update = nil
@@ -137,6 +145,8 @@ public struct DatastarStream: Sendable {
     ///   - compression: how the stream is compressed. Subscribers without compression share
     ///     each message's one buffer; compressed ones compress it on their own stream.
     ///   - reactor: the reactor that drives the stream; `nil` lets the adapter choose.
+    ///   - onShutdown: what the stream does when the server shuts down; by default the client
+    ///     reconnects to the next process and resumes.
     ///   - onConnect: runs once, when the client connects.
     ///   - onDisconnect: runs exactly once when the stream closes.
     public init(
@@ -147,6 +157,7 @@ public struct DatastarStream: Sendable {
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
         compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
+        onShutdown: ShutdownBehavior = .reconnect,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
     ) {
@@ -155,6 +166,7 @@ public struct DatastarStream: Sendable {
             unwritableTimeout: unwritableTimeout,
             compression: compression,
             reactor: reactor,
+            onShutdown: onShutdown,
             onConnect: onConnect,
             onDisconnect: onDisconnect
         )
@@ -175,7 +187,7 @@ public struct DatastarStream: Sendable {
     ///
     /// Hub messages are written as they are published; the updater's events once per
     /// `interval`, like any reactor stream's. The parameters are those of
-    /// ``init(subscribingTo:on:backlogLimit:keepAlive:unwritableTimeout:compression:reactor:onConnect:onDisconnect:)``.
+    /// ``init(subscribingTo:on:backlogLimit:keepAlive:unwritableTimeout:compression:reactor:onShutdown:onConnect:onDisconnect:)``.
     public init(
         subscribingTo topics: [String],
         on hub: DatastarHub,
@@ -185,6 +197,7 @@ public struct DatastarStream: Sendable {
         unwritableTimeout: Duration = DatastarStream.defaultUnwritableTimeout,
         compression: DatastarCompression = .automatic,
         reactor: DatastarReactor? = nil,
+        onShutdown: ShutdownBehavior = .reconnect,
         update: @escaping Updater,
         onConnect: Updater? = nil,
         onDisconnect: DisconnectHandler? = nil
@@ -197,6 +210,7 @@ public struct DatastarStream: Sendable {
             unwritableTimeout: unwritableTimeout,
             compression: compression,
             reactor: reactor,
+            onShutdown: onShutdown,
             onConnect: onConnect,
             onDisconnect: onDisconnect
         )

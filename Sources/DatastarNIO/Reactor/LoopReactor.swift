@@ -233,8 +233,9 @@ final class LoopReactor {
         unreportedBytes = 0
     }
 
-    /// Ends a connection exactly once: removes it from its timer, ends the response, and
-    /// calls `onDisconnect`.
+    /// Closes a connection exactly once: removes it from its timer, ends the response (normally,
+    /// or as a network error — see ``endsAsNetworkError(_:onShutdown:)``), and calls
+    /// `onDisconnect`.
     func close(_ connection: DatastarConnection, _ reason: StreamCloseReason) {
         eventLoop.assertInEventLoop()
         guard connection.state != .closed else { return }
@@ -257,9 +258,27 @@ final class LoopReactor {
             owner.metrics.open.decrement()
             owner.metrics.closed(reason)
         }
-        endCompression(of: connection, reason)
-        connection.transport?.finish()
+        if Self.endsAsNetworkError(reason, onShutdown: connection.stream?.onShutdown ?? .reconnect) {
+            connection.compressor = nil
+            connection.transport?.abort()
+        } else {
+            endCompression(of: connection, reason)
+            connection.transport?.finish()
+        }
         connection.stream?.onDisconnect?(connection, reason)
+    }
+
+    /// Whether a stream closed for `reason` ends as a network error, so that the Datastar
+    /// client reconnects (it never reopens a stream that ended normally): on shutdown unless
+    /// the stream chose ``ShutdownBehavior/end``, and when the client read too slowly (it
+    /// comes back and resumes from the hub's history). An app's close, a thrown updater and a
+    /// client that has gone end normally.
+    static func endsAsNetworkError(_ reason: StreamCloseReason, onShutdown: ShutdownBehavior) -> Bool {
+        switch reason {
+        case .serverShutdown: return onShutdown == .reconnect
+        case .backlogExceeded, .unwritableTooLong: return true
+        case .clientGone, .writeFailed, .updaterThrew, .closedByApp: return false
+        }
     }
 
     /// Ends a compressed stream properly (gzip's trailer, brotli's and zstd's last block) when

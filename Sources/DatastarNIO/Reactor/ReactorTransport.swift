@@ -21,8 +21,13 @@ package protocol ReactorTransport: Sendable {
     /// Writes a chunk of the response body and flushes it. The promise succeeds once the bytes
     /// are in the socket, and fails if they cannot be written.
     func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?)
-    /// Ends the response. Called exactly once, after the last write.
+    /// Ends the response normally. Called at most once, after the last write; never after
+    /// ``abort()``.
     func finish()
+    /// Ends the response as a network error would, so that the client retries: the HTTP/1.1
+    /// connection closes without the body's last chunk, the HTTP/2 stream is reset. Called at
+    /// most once, instead of ``finish()``.
+    func abort()
     /// Completes when the connection closes, where the framework exposes that; `nil`
     /// otherwise (closed connections are then noticed by their failing writes).
     var closeFuture: EventLoopFuture<Void>? { get }
@@ -37,6 +42,23 @@ package protocol ReactorTransport: Sendable {
 extension ReactorTransport {
     /// Body bytes as they are, by default.
     package var writesHTTP1Chunks: Bool { false }
+}
+
+/// How a stream's response ends.
+package enum StreamEnd: Sendable {
+    /// Normally: the body's end is written.
+    case finished
+    /// As a network error would (see ``ReactorTransport/abort()``), so that the client retries.
+    case aborted
+}
+
+/// The error an adapter ends a response with to end it as a network error would (see
+/// ``ReactorTransport/abort()``): thrown out of a Hummingbird response body, written to a
+/// Vapor body stream.
+package struct StreamAborted: Error, CustomStringConvertible {
+    package init() {}
+
+    package var description: String { "Datastar stream ended as a network error, so that the client reconnects" }
 }
 
 /// HTTP/1.1 chunked framing (RFC 9112, section 7.1), for transports that write below the

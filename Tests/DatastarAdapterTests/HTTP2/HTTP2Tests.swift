@@ -225,6 +225,37 @@ struct HTTP2Tests {
         #expect(await probe.pendingCount() == 0)
     }
 
+    @Test(
+        "on shutdown a stream is reset, so that the client reconnects; one that chose to end ends cleanly",
+        arguments: Framework.allCases
+    )
+    func shutdown(framework: Framework) async throws {
+        let probe = Probe()
+        let server = try await H2Server.start(framework, probe: probe)
+        var stopped = false
+        do {
+            try await withH2Client(server) { client in
+                var readers: [EventReader] = []
+                for path in ["/reactor?hz=10", "/reactor?hz=10&end=1", "/waiting?ka=10000", "/waiting?ka=10000&end=1"] {
+                    let response = try await client.request("\(server.base)\(path)")
+                    expectDatastarHeaders(response)
+                    var reader = EventReader(response, label: path)
+                    _ = try await reader.next()
+                    readers.append(reader)
+                }
+                expectOneConnection(server, client)
+                stopped = true
+                try await waitFor("the \(framework) server to stop") { try await server.stop() }
+                var endings: [ResponseEnding] = []
+                for index in readers.indices { endings.append(try await readers[index].readToEnd()) }
+                #expect(endings == [.networkError, .clean, .networkError, .clean])
+            }
+        } catch {
+            if !stopped { try? await server.stop() }
+            throw error
+        }
+    }
+
     @Test("a hub subscription receives what is published, both on one connection", arguments: Framework.allCases)
     func hubSubscription(framework: Framework) async throws {
         try await withH2(framework) { server, client in
