@@ -159,4 +159,10 @@ struct HummingbirdTransport: ReactorTransport {
     }
 
     var closeFuture: EventLoopFuture<Void>? { channel.closeFuture }
+
+    /// On HTTP/1.1 the channel is the TCP socket: what it holds unsent. An HTTP/2 stream shares
+    /// its connection's socket, so it cannot tell.
+    func socketBacklog() -> Int? {
+        encoderContext() != nil ? SocketBacklog.unsentBytes(of: channel) : nil
+    }
 }

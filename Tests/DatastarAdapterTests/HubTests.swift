@@ -209,5 +209,55 @@ extension MachineLoadTests {
                 }
             }
         }
+
+        @Test(
+            "small events: a client that stops reading is cut near its backlog limit, however big the socket's buffer"
+        )
+        func stalledSubscriberSmallEvents() async throws {
+            // Hummingbird: its HTTP/1.1 channel is the socket, whose unsent bytes count. (Vapor
+            // does not give an adapter its channel; there, what the kernel has taken does not
+            // count — see the Hub article.)
+            let probe = Probe()
+            try await withServer(.hummingbird, probe: probe) { server in
+                let limit = 16 << 10
+                let hub = server.hub
+                let stalled = try await openStalledClient(
+                    port: server.port,
+                    path: "/hub/sub?topic=small&limit=\(limit)"
+                )
+                try await pollUntil(.seconds(20), "the stalled subscriber") { hub.subscriberCount(of: "small") >= 1 }
+                // ~100-byte events, ten a millisecond, until the client is cut (at most 20,000:
+                // 2 MB, less than Linux lets a socket's send buffer grow to).
+                let routes = ReactorRoutes(reactor: server.reactor, probe: probe, hub: hub)
+                let publisher = Task {
+                    var n = 0
+                    while n < 20_000, !Task.isCancelled {
+                        n += 1
+                        try routes.publish(topic: "small", n: n, id: nil, pad: 40)
+                        if n % 10 == 0 {
+                            do { try await Task.sleep(for: .milliseconds(1)) } catch { break }
+                        }
+                    }
+                    return n
+                }
+                let cut: String
+                do {
+                    cut = try await probe.next(within: .seconds(60), "the stalled client to be cut")
+                } catch {
+                    publisher.cancel()
+                    try? await stalled.close()
+                    throw error
+                }
+                publisher.cancel()
+                let sent = (try? await publisher.value) ?? -1
+                try await stalled.close()
+                #expect(cut == "disconnect backlogExceeded skipped=false")
+                // What was published before the cut: the limit, a quarter more (how often the
+                // socket is asked), and what the client's small receive buffer took.
+                let bytes = sent * (published(sent, pad: 40).utf8.count + 2)
+                print("small events: the stalled client was cut after \(sent) events, \(bytes) bytes; limit \(limit)")
+                #expect(bytes > limit && bytes < limit + limit / 4 + (64 << 10), "\(bytes) bytes before the cut")
+            }
+        }
     }
 }

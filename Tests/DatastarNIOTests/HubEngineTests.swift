@@ -14,6 +14,7 @@
 import CompressNIO
 import Datastar
 import DatastarNIO
+import Logging
 import MetricsTestKit
 import NIOConcurrencyHelpers
 import NIOCore
@@ -335,6 +336,48 @@ struct HubEngineTests {
         #expect(slow[0].aborted == 1 && slow[0].finished == 0)
         #expect(healthy.allSatisfy { $0.written.count == published })
         #expect(hub.subscriberCount(of: "t") == 2)
+        await reactor.shutdown()
+    }
+
+    @Test(
+        "small events: a subscriber whose socket holds its bytes unsent is cut at its limit, logged and counted"
+    )
+    func backlogOfSmallEventsInTheSocket() async throws {
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test", factory: logs.handler)
+        logger.logLevel = .notice
+        let hub = DatastarHub(name: "smallBacklog")
+        let reactor = DatastarReactor(name: "smallBacklog", logger: logger)
+        let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
+        let limit = 4096
+        let slow = await subscribe(hub, reactor: reactor, loops: [loopA], backlogLimit: limit, disconnects: disconnects)
+        let healthy = await subscribe(hub, reactor: reactor, loops: [loopA], backlogLimit: limit)
+        // Every write completes at once, as when the kernel takes it: only the socket knows.
+        slow[0].stopReading()
+        let event = Self.signal(1)
+        let size = Self.encoded([event]).utf8.count
+        var published = 0
+        while disconnects.withLockedValue({ $0.isEmpty }), published < 10 * limit / size {
+            try hub.publish(event, to: "t")
+            published += 1
+            await runLoops()
+        }
+        #expect(disconnects.withLockedValue { $0 } == [.backlogExceeded])
+        // Cut within a quarter limit (how often the socket is asked) past the limit.
+        let written = slow[0].written.map(\.utf8.count).reduce(0, +)
+        #expect(written > limit * 3 / 4 && written <= limit + limit / 4, "\(written) bytes written")
+        // Asked once per quarter limit written, not once per event.
+        #expect((4...6).contains(slow[0].socketChecks), "\(slow[0].socketChecks) checks")
+        #expect(slow[0].aborted == 1)
+        #expect(healthy[0].written.count == published)
+        let record = try #require(logs.records.withLockedValue { $0 }.first { $0.message.contains("read too slowly") })
+        #expect(record.metadata["datastar.backlog_limit"] == "\(limit)")
+        #expect(
+            testMetrics.counterTotal(
+                label: "datastar_streams_closed",
+                dimensions: [("reactor", "smallBacklog"), ("reason", "backlogExceeded")]
+            ) == 1
+        )
         await reactor.shutdown()
     }
 

@@ -32,6 +32,11 @@ final class RecordingTransport: ReactorTransport {
         var holdWrites = false
         var finished = 0
         var aborted = 0
+        /// When set, the transport plays a socket whose client does not read: every write
+        /// completes at once (the kernel takes it) and stays unsent.
+        var keepsUnsent = false
+        var unsent = 0
+        var socketChecks = 0
     }
 
     let loop: NIOAsyncTestingEventLoop
@@ -50,6 +55,18 @@ final class RecordingTransport: ReactorTransport {
     var aborted: Int { state.withLockedValue { $0.aborted } }
 
     func hold() { state.withLockedValue { $0.holdWrites = true } }
+
+    /// Plays a socket whose client stopped reading: writes complete, and their bytes stay unsent.
+    func stopReading() { state.withLockedValue { $0.keepsUnsent = true } }
+
+    var socketChecks: Int { state.withLockedValue { $0.socketChecks } }
+
+    func socketBacklog() -> Int? {
+        state.withLockedValue { state in
+            state.socketChecks += 1
+            return state.unsent
+        }
+    }
 
     /// The written buffers, in order.
     var buffers: [ByteBuffer] { state.withLockedValue { $0.buffers } }
@@ -87,6 +104,7 @@ final class RecordingTransport: ReactorTransport {
             return
         }
         let held = state.withLockedValue { state in
+            if state.keepsUnsent { state.unsent += buffer.readableBytes }
             state.written.append(String(buffer: buffer))
             state.buffers.append(buffer)
             if state.holdWrites, let promise { state.pending.append(promise) }
@@ -189,7 +207,8 @@ struct ReactorEngineTests {
     func shutdownBehaviour() async throws {
         let reactor = DatastarReactor(name: "shutdownBehaviour")
         let disconnects = NIOLockedValueBox<[StreamCloseReason]>([])
-        let record: DatastarStream.DisconnectHandler = { _, reason in disconnects.withLockedValue { $0.append(reason) } }
+        let record: DatastarStream.DisconnectHandler = { _, reason in disconnects.withLockedValue { $0.append(reason) }
+        }
         let reconnecting = RecordingTransport(loop: loop)
         let ending = RecordingTransport(loop: loop)
         let closing = RecordingTransport(loop: loop)

@@ -69,6 +69,10 @@ public final class DatastarConnection {
     /// (framed for this transport) and the message's coalescing key.
     var heldBack: [(bytes: ByteBuffer, coalescingKey: String?)] = []
     var heldBackBytes = 0
+    /// What the socket held unsent when last asked (``ReactorTransport/socketBacklog()``).
+    var socketBacklog = 0
+    /// Hub bytes written since the socket was last asked.
+    var writtenSinceSocketCheck = 0
     /// The coding negotiated for the stream; `nil` when the stream is never compressed.
     public internal(set) var contentCoding: ContentCoding?
     /// The stream's compressor, created on the loop when the connection is added, for a

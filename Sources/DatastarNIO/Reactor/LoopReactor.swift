@@ -196,6 +196,14 @@ final class LoopReactor {
     func deliver(_ bytes: ByteBuffer, coalescingKey: String?, to connection: DatastarConnection) {
         guard connection.state == .active, let limit = connection.stream?.subscription?.backlogLimit else { return }
         if connection.writesInFlight == 0, connection.heldBack.isEmpty {
+            // Writes complete as soon as the kernel takes the bytes, and a socket's buffer
+            // grows to megabytes: ask the socket what it still holds, every quarter limit.
+            connection.writtenSinceSocketCheck += bytes.readableBytes
+            if connection.writtenSinceSocketCheck >= max(1, limit / 4), let transport = connection.transport {
+                connection.writtenSinceSocketCheck = 0
+                connection.socketBacklog = transport.socketBacklog() ?? 0
+                guard withinBacklogLimit(connection, limit: limit, adding: bytes.readableBytes) else { return }
+            }
             writeDelivered(bytes, events: 1, to: connection)
             return
         }
@@ -206,9 +214,28 @@ final class LoopReactor {
         }
         connection.heldBack.append((bytes, coalescingKey))
         connection.heldBackBytes += bytes.readableBytes
-        if connection.bytesInFlight + connection.heldBackBytes > limit {
-            close(connection, .backlogExceeded)
-        }
+        _ = withinBacklogLimit(connection, limit: limit)
+    }
+
+    /// Whether a subscriber's backlog — what its socket held unsent when last asked, writes not
+    /// completed, messages held back, and `adding` — is within `limit`; if not, logs why and
+    /// closes it (``StreamCloseReason/backlogExceeded``, counted in `datastar_streams_closed`).
+    private func withinBacklogLimit(_ connection: DatastarConnection, limit: Int, adding: Int = 0) -> Bool {
+        let backlog = connection.socketBacklog + connection.bytesInFlight + connection.heldBackBytes + adding
+        guard backlog > limit else { return true }
+        (connection.logger ?? owner.logger).notice(
+            "Datastar subscriber read too slowly; closing it",
+            metadata: [
+                "datastar.connection": "\(connection.id)",
+                "datastar.backlog": "\(backlog)",
+                "datastar.backlog_limit": "\(limit)",
+                "datastar.socket_unsent": "\(connection.socketBacklog)",
+                "datastar.writes_pending": "\(connection.bytesInFlight)",
+                "datastar.held_back": "\(connection.heldBackBytes)",
+            ]
+        )
+        close(connection, .backlogExceeded)
+        return false
     }
 
     /// Writes what the hub held back for a connection, as one buffer.

@@ -37,11 +37,18 @@ package protocol ReactorTransport: Sendable {
     /// message once per event loop and writes that one buffer to every such subscriber. `false`
     /// by default. Framed or not, the empty buffer the reactor may write first stays empty.
     var writesHTTP1Chunks: Bool { get }
+    /// The bytes written whose write has completed but that the connection's socket still
+    /// holds unsent (``SocketBacklog``), where the transport can tell; `nil` otherwise. Asked
+    /// on ``eventLoop``, every quarter of a hub subscriber's backlog limit written.
+    func socketBacklog() -> Int?
 }
 
 extension ReactorTransport {
     /// Body bytes as they are, by default.
     package var writesHTTP1Chunks: Bool { false }
+
+    /// Unknown, by default.
+    package func socketBacklog() -> Int? { nil }
 }
 
 /// How a stream's response ends.

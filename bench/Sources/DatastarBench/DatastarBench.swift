@@ -65,6 +65,10 @@ struct DatastarBench: ParsableCommand {
             reports deliveries, publish-to-receipt \
             latency, server CPU per delivery, RSS per subscriber, and each row against the C \
             server.
+
+            shutdown: for each framework × mode × streams, opens the streams (GET /feed?hz=1), \
+            sends the server SIGTERM, and reports how long it took to exit and how each stream \
+            ended: cut (the Datastar client reconnects) or normally (it does not).
             """
     )
 
@@ -74,6 +78,8 @@ struct DatastarBench: ParsableCommand {
         case feed
         /// Broadcast: `GET /sub` and `POST /publish`.
         case hub
+        /// SIGTERM with open streams: time to exit, and how the streams ended.
+        case shutdown
     }
 
     static let frameworkNames = ["hummingbird", "vapor"]
@@ -81,7 +87,10 @@ struct DatastarBench: ParsableCommand {
     static let hubServerNames = ["hummingbird", "vapor", HubRowSpec.baselineServer]
     static let hubModeNames = ["hub", "task"]
 
-    @Option(help: "feed (a timer per stream) or hub (broadcast to subscribers, against a C epoll server).")
+    @Option(
+        help:
+            "feed (a timer per stream), hub (broadcast to subscribers, against a C epoll server) or shutdown (SIGTERM with open streams)."
+    )
     var scenario: Scenario = .feed
 
     @Option(help: "The server executable (default: datastar-bench-server next to this executable).")
@@ -206,6 +215,7 @@ struct DatastarBench: ParsableCommand {
         let interrupts = Interrupts.install()
         defer { withExtendedLifetime(interrupts) {} }
         if scenario == .hub { return try runHub() }
+        if scenario == .shutdown { return try runShutdown() }
         let warmup = warmupSeconds
         let duration = durationSeconds
 

@@ -67,7 +67,10 @@ final class FeedHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if parser.opened && parser.phase != .failed { stats.ended += 1 }
+        if parser.opened && parser.phase != .failed {
+            stats.ended += 1
+            if parser.bodyEnded { stats.endedCleanly += 1 }
+        }
         settleHead(BenchError.connectionClosed)
         context.fireChannelInactive()
     }

@@ -25,6 +25,9 @@ struct FeedParser {
     private(set) var opened = false
     /// Why the response was refused or could not be parsed.
     private(set) var failure: String?
+    /// Whether the chunked body ended normally (its last chunk and trailers arrived), rather
+    /// than being cut by a closed connection.
+    private(set) var bodyEnded = false
 
     private var head: [UInt8] = []
     private var headEndMatch = 0
@@ -92,7 +95,10 @@ struct FeedParser {
                 let byte = bytes[index]
                 index &+= 1
                 if byte == ASCII.lineFeed {
-                    if trailerLineLength == 0 { phase = .chunkSize }
+                    if trailerLineLength == 0 {
+                        phase = .chunkSize
+                        bodyEnded = true
+                    }
                     trailerLineLength = 0
                 } else if byte != ASCII.carriageReturn {
                     trailerLineLength &+= 1

@@ -34,6 +34,8 @@ final class LoopStats {
     var rejected = 0
     /// Streams that ended after opening (not reset).
     var ended = 0
+    /// Of those, the streams whose body ended normally; the others were cut (not reset).
+    var endedCleanly = 0
     /// Body framing errors (not reset).
     var protocolErrors = 0
     /// Every channel made on this loop, so that all can be closed at the end.
@@ -68,6 +70,7 @@ final class LoopStats {
             opened: opened,
             rejected: rejected,
             ended: ended,
+            endedCleanly: endedCleanly,
             protocolErrors: protocolErrors
         )
     }
@@ -83,6 +86,7 @@ struct StatsSnapshot: Sendable {
     var opened = 0
     var rejected = 0
     var ended = 0
+    var endedCleanly = 0
     var protocolErrors = 0
 
     mutating func merge(_ other: StatsSnapshot) {
@@ -94,6 +98,7 @@ struct StatsSnapshot: Sendable {
         opened += other.opened
         rejected += other.rejected
         ended += other.ended
+        endedCleanly += other.endedCleanly
         protocolErrors += other.protocolErrors
     }
 }

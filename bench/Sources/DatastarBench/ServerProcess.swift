@@ -73,6 +73,21 @@ final class ServerProcess {
     /// CPU time from the threads' `schedstat` (nanosecond resolution).
     var scheduledSeconds: Double? { ProcFS.scheduledSeconds(pid: String(pid)) }
 
+    /// Sends SIGTERM (a graceful shutdown, as a deploy does) and returns how many seconds the
+    /// server took to exit, or nil if it was still running after `timeout` seconds.
+    func terminate(timeout: Double) -> Double? {
+        let start = Clock.monotonicSeconds()
+        kill(pid, SIGTERM)
+        while process.isRunning {
+            guard Clock.monotonicSeconds() - start < timeout else { return nil }
+            Clock.sleep(seconds: 0.002)
+        }
+        return Clock.monotonicSeconds() - start
+    }
+
+    /// The exit status, once the server has exited.
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// Kills the server (SIGKILL) and waits up to 10 s for it to exit.
     func stop() {
         Self.stop(process)

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import DatastarNIO
+import Foundation
 import DatastarVapor
 import NIOCore
 import Vapor
@@ -45,8 +46,24 @@ func runVapor(feed: Feed, broadcast: Broadcast, port: Int, group: any EventLoopG
     }
     try await app.server.start(address: nil)
     announce(port: app.http.server.shared.localAddress?.port ?? 0)
-    // Serves until the process is stopped (datastar-bench sends SIGKILL when a run is over).
-    while true {
-        try await Task.sleep(for: .seconds(3600))
+    // Serves until SIGTERM or SIGINT, then shuts down gracefully as a deployed server does:
+    // the application's Datastar streams end first (so their clients reconnect), then the
+    // server. (datastar-bench's other scenarios stop the server with SIGKILL.)
+    await waitForTerminationSignal()
+    await app.server.shutdown()
+    try await app.asyncShutdown()
+}
+
+/// Returns when the process receives SIGTERM or SIGINT (which no longer end it at once).
+func waitForTerminationSignal() async {
+    let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+    let sources = [SIGTERM, SIGINT].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { continuation.yield(number) }
+        source.resume()
+        return source
     }
+    for await _ in signals { break }
+    for source in sources { source.cancel() }
 }
