@@ -9,6 +9,7 @@ opens more windows in the same session, which share its connections as a user's 
 (over HTTP/1.1 at most six per host). A `Window` runs every call in its own window.
 """
 
+import json
 import os
 import re
 import select
@@ -190,12 +191,14 @@ class Browser:
         self.console.extend(entries)
         return entries
 
-    def severe_console_messages(self, allowed=None):
-        """The SEVERE console entries of the session so far that `allowed(entry)` does not
-        excuse (it gets the whole entry: level, message, source, timestamp in ms)."""
+    def console_errors(self, allowed=None):
+        """The console entries of the session so far at level SEVERE (errors: console.error,
+        failed requests, uncaught exceptions) or WARNING (the Datastar client reports its own
+        errors, such as PatchElementsNoTargetsFound, with console.warn) that `allowed(entry)`
+        does not excuse (it gets the whole entry: level, message, source, timestamp in ms)."""
         self.read_console()
         return [entry["message"] for entry in self.console
-                if entry["level"] == "SEVERE" and not (allowed and allowed(entry))]
+                if entry["level"] in ("SEVERE", "WARNING") and not (allowed and allowed(entry))]
 
     # Acting on it.
 
@@ -219,6 +222,49 @@ class Browser:
             return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _: condition())
         except TimeoutException as error:
             raise AssertionError(f"not within {timeout} s: {message}") from error
+
+    def wait_js(self, condition, message, timeout=WAIT, first=""):
+        """Runs the JavaScript statements `first`, then waits in the page until the expression
+        `condition` is true, checking it every 20 ms there: one WebDriver call however long it
+        takes, which matters when many windows of one session are waited on in turn (each
+        switch between windows is a round trip). Fails the test with `message` (and the
+        expression's last value) after `timeout`."""
+        script = """
+            const [source, limit, first, done] = arguments;
+            new Function(first)();
+            const condition = new Function('return (' + source + ')');
+            const start = performance.now();
+            let value;
+            (function check() {
+                try { value = condition() } catch (error) { value = 'threw ' + error }
+                if (value === true) return done([true, value]);
+                if (performance.now() - start > limit) return done([false, String(value)]);
+                setTimeout(check, 20);
+            })();
+        """
+        self.driver.set_script_timeout(timeout + 10)
+        try:
+            held, value = self.driver.execute_async_script(script, condition, timeout * 1000, first)
+        finally:
+            self.driver.set_script_timeout(WAIT)
+        if not held:
+            raise AssertionError(f"not within {timeout} s: {message} ({condition} is {value})")
+
+    def set_field(self, element_id, text):
+        """Sets a field's value and sends the input event that typing would: for many windows,
+        where WebDriver's keystrokes take seconds per window."""
+        self.js(set_field_js(element_id, text))
+
+
+def set_field_js(element_id, text):
+    """JavaScript that sets a field's value and sends the input event that typing would."""
+    return (f"const e = document.getElementById({json.dumps(element_id)}); e.value = {json.dumps(text)};"
+            "e.dispatchEvent(new Event('input', {bubbles: true}));")
+
+
+def click_js(element_id):
+    """JavaScript that clicks an element (a DOM click event, as a user's click sends)."""
+    return f"document.getElementById({json.dumps(element_id)}).click();"
 
     def wait_text(self, element_id, predicate, description, timeout=WAIT):
         def holds():

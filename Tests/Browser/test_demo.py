@@ -70,7 +70,7 @@ class InProcessDemo(unittest.TestCase):
 
     def tearDown(self):
         for name, browser in (("A", self.a), ("B", self.b)):
-            problems = browser.severe_console_messages()
+            problems = browser.console_errors()
             self.assertEqual(problems, [], f"session {name} logged errors")
 
     def test_0_streams_are_compressed(self):
@@ -218,7 +218,7 @@ class PostgresDemo(unittest.TestCase):
         a.wait(lambda: a.board() == b.board(), "a fresh page on the other process shows the same board")
         self.assertEqual(a.text("board-version"), b.text("board-version"))
         for browser in (a, b):
-            self.assertEqual(browser.severe_console_messages(), [])
+            self.assertEqual(browser.console_errors(), [])
 
 
 if __name__ == "__main__":

@@ -38,7 +38,11 @@ struct Page: Sendable {
         <style>\(Self.css)</style>
         \(client.tag)
         </head>
-        <body data-signals="{username: '', email: '', age: ''}">
+        <body data-signals="{\(SignupForm.signals), _connection: 'connecting'}">
+        \(PageStream.element(.push))
+        <div id="connection-banner" class="banner" role="status" aria-live="polite" hidden \
+        data-attr:hidden="$_connection === 'live' || $_connection === 'connecting'" \
+        data-attr:data-state="$_connection" data-text="\(Self.bannerText)"></div>
         <div class="wrap">
         <header class="top">
           <div class="brand"><div class="logo">✦</div><div><h1>swift-datastar</h1>
