@@ -255,17 +255,6 @@ class Browser:
         where WebDriver's keystrokes take seconds per window."""
         self.js(set_field_js(element_id, text))
 
-
-def set_field_js(element_id, text):
-    """JavaScript that sets a field's value and sends the input event that typing would."""
-    return (f"const e = document.getElementById({json.dumps(element_id)}); e.value = {json.dumps(text)};"
-            "e.dispatchEvent(new Event('input', {bubbles: true}));")
-
-
-def click_js(element_id):
-    """JavaScript that clicks an element (a DOM click event, as a user's click sends)."""
-    return f"document.getElementById({json.dumps(element_id)}).click();"
-
     def wait_text(self, element_id, predicate, description, timeout=WAIT):
         def holds():
             value = self.text(element_id)
@@ -302,3 +291,14 @@ class Window(Browser):
         """Closes this window only."""
         self.driver.close()
         self.current[0] = None
+
+
+def set_field_js(element_id, text):
+    """JavaScript that sets a field's value and sends the input event that typing would."""
+    return (f"const e = document.getElementById({json.dumps(element_id)}); e.value = {json.dumps(text)};"
+            "e.dispatchEvent(new Event('input', {bubbles: true}));")
+
+
+def click_js(element_id):
+    """JavaScript that clicks an element (a DOM click event, as a user's click sends)."""
+    return f"document.getElementById({json.dumps(element_id)}).click();"

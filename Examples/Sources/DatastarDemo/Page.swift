@@ -204,7 +204,7 @@ struct Page: Sendable {
         @media (max-width:900px){.grid{grid-template-columns:minmax(0,1fr)}.span4,.span3,.span2{grid-column:auto}\
         .nodes{grid-template-columns:1fr}}
         @media (max-width:560px){.wrap{padding:16px 12px 20px}.card{padding:16px 14px}\
-        .card-head{flex-wrap:wrap}.switch button small{display:none}\
+        .card-head{flex-wrap:wrap}\
         .live-head{flex-wrap:wrap}.node{grid-template-columns:64px minmax(0,1fr) 38px}}
         """
 }

@@ -31,6 +31,13 @@ import NIOConcurrencyHelpers
 struct PageStream: Sendable {
     /// How often the stats are sent.
     static let statsInterval: Duration = .seconds(1)
+    /// The longest wait between two tries to reconnect (the client starts at 1 s and doubles):
+    /// a page is live again at most this long after a restarted server listens, however long
+    /// the restart took. The client's default is 30 s.
+    static let retryMaxWait: Duration = .seconds(4)
+    /// How many tries before the page says it is offline: about ten minutes of them. The
+    /// client's default is 10 (about three minutes with its longer waits).
+    static let retryMaxCount = 150
 
     let board: BoardRoutes
     let live: LiveView
@@ -95,13 +102,16 @@ struct PageStream: Sendable {
     ///
     /// - `connecting` from the request's start until the stream delivers;
     /// - `live` once the stream delivers (again, after a retry);
-    /// - `retrying` after a network error, while the client tries again (after 1 s, then 2, 4…);
+    /// - `retrying` after a network error, while the client tries again (after 1 s, then 2,
+    ///   then every 4 s);
     /// - `offline` when the client gave up (`retries-failed`);
     /// - `ended` when the stream ended and will not come back (the server ended it, or
     ///   answered with an error).
     static func element(_ mode: LiveView.Mode) -> String {
         let url = "/updates?live=\(mode.rawValue)"
-        let open = "@get('\(url)', {filterSignals: {include: /^$/}, requestCancellation: 'cleanup'})"
+        let open =
+            "@get('\(url)', {filterSignals: {include: /^$/}, requestCancellation: 'cleanup', "
+            + "retryMaxWait: \(Self.retryMaxWait.components.seconds * 1000), retryMaxCount: \(Self.retryMaxCount)})"
         // The states by event type; `finished` after `retries-failed` leaves `offline`.
         let track =
             "if (evt.detail.el !== el) return; "

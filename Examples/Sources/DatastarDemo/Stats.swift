@@ -36,7 +36,7 @@ struct Stats: Sendable {
         return """
             <div id="stats" class="stats">\
             <div class="stat"><span class="label">Open streams</span><span class="value" id="stat-open">\(open)</span>\
-            <span class="sub"><span id="stat-board">\(board)</span> pages · <span id="stat-live">\(live)</span> push live</span></div>\
+            <span class="sub"><span id="stat-board">\(board)</span> pages · <span id="stat-live">\(live)</span> in push mode</span></div>\
             <div class="stat"><span class="label">Events / s</span>\
             <span class="value" id="stat-events">\(Self.rate(rates.eventsPerSecond))</span>\
             <span class="sub">written by the reactor</span></div>\
