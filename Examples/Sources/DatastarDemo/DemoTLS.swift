@@ -95,9 +95,7 @@ struct DemoTLS {
         else {
             throw DemoTLSError("cannot write the certificate to \(directory.path)")
         }
-        var made = try read(certificate: certificatePath, key: keyPath)
-        made = DemoTLS(chain: made.chain, key: made.key, summary: "made " + made.summary)
-        return made
+        return try read(certificate: certificatePath, key: keyPath, made: true)
     }
 
     /// Where the self-signed certificate is kept: `datastar-demo-tls` in the temporary
@@ -106,9 +104,11 @@ struct DemoTLS {
         FileManager.default.temporaryDirectory.appendingPathComponent("datastar-demo-tls", isDirectory: true)
     }
 
-    /// Reads a certificate made by ``makeSelfSigned(now:)``; fails unless it is valid for at
-    /// least another day.
-    private static func read(certificate certificatePath: String, key keyPath: String) throws -> DemoTLS {
+    /// Reads a certificate made by ``makeSelfSigned(now:)`` (`made` now, or kept from an
+    /// earlier start); fails unless it is valid for at least another day.
+    private static func read(certificate certificatePath: String, key keyPath: String, made: Bool = false) throws
+        -> DemoTLS
+    {
         guard let data = FileManager.default.contents(atPath: certificatePath) else {
             throw DemoTLSError("no certificate at \(certificatePath)")
         }
@@ -121,7 +121,9 @@ struct DemoTLS {
         return DemoTLS(
             chain: chain,
             key: key,
-            summary: "self-signed certificate for localhost and 127.0.0.1, in \(certificatePath)"
+            summary: "\(made ? "made a" : "the") self-signed certificate for localhost and 127.0.0.1 in "
+                + "\(certificatePath), valid until \(parsed.notValidAfter): have your browser trust it, or "
+                + "accept its warning once"
         )
     }
 
