@@ -13,7 +13,7 @@ import signal
 import time
 import unittest
 
-from demo import WAIT, Browser, DemoServer, click_js, set_field_js
+from demo import Browser, DemoServer, click_js, set_field_js
 
 # A restarted server: every page must be live again within this many seconds of the new
 # process listening, by itself.
