@@ -1,5 +1,6 @@
 """The demo in real browsers: two Chromium sessions on one demo process (in-process hub), and
-two sessions on two demo processes that share a PostgreSQL database.
+two sessions on two demo processes that share a PostgreSQL database. test_field.py has the
+tests of many windows, HTTP/2, restarts, narrow screens and long fields.
 
 Every wait is an explicit wait on the page's state (see demo.py); scripts/browser-test bounds
 the whole run in time.
@@ -32,10 +33,12 @@ def toggle_and_watch(clicker, others, cell):
 
 
 def open_demo(browser, server, board_subscribers):
-    """Loads the page and waits until Datastar runs: the live view moves, and the board
-    stream is open (the stats, which only that stream sends, count the expected subscribers
-    of this process)."""
+    """Loads the page and waits until Datastar runs: the page's stream is live, the live view
+    moves, and the stats (which only that stream sends) count the expected pages of this
+    process."""
     browser.driver.get(server.base + "/")
+    browser.wait(lambda: browser.connection() == "live", "the page's stream is live")
+    browser.wait_text("connection-label", lambda v: v == "live", "the badge says live")
     browser.wait_text("live-sample", lambda v: v.strip() != "", "shows a sample")
     browser.wait_changes("live-sample", times=1)
     browser.wait_text("stat-board", lambda v: v == str(board_subscribers),
@@ -67,7 +70,7 @@ class InProcessDemo(unittest.TestCase):
 
     def tearDown(self):
         for name, browser in (("A", self.a), ("B", self.b)):
-            problems = browser.severe_console_messages()
+            problems = browser.console_errors()
             self.assertEqual(problems, [], f"session {name} logged errors")
 
     def test_0_streams_are_compressed(self):
@@ -96,6 +99,7 @@ class InProcessDemo(unittest.TestCase):
     def test_2_push_and_pull_keep_the_live_view_moving(self):
         a, b = self.a, self.b
         self.assertEqual(a.attribute("live-driver", "data-mode"), "push")
+        self.assertEqual(a.attribute("stream", "data-mode"), "push")
         a.wait_changes("live-sample", times=3)
         a.wait_text("stat-live", lambda v: v == "2", "counts two live streams (both sessions push)")
         a.wait_text("stat-events", lambda v: float(v) > 5, "shows events flowing")
@@ -103,8 +107,11 @@ class InProcessDemo(unittest.TestCase):
         a.click("mode-pull")
         a.wait(lambda: a.attribute("live-driver", "data-mode") == "pull", "A's driver polls")
         self.assertIn("active", a.attribute("mode-pull", "class"))
-        # Switching ended A's stream: one live stream is left, B's.
+        # Switching reopened A's one stream without the live view: B's alone pushes it.
+        self.assertEqual(a.attribute("stream", "data-mode"), "pull")
         a.wait_text("stat-live", lambda v: v == "1", "counts one live stream after A switched to pull")
+        a.wait_text("stat-board", lambda v: v == "2", "still counts both pages' streams")
+        a.wait(lambda: a.connection() == "live", "A's stream is live again")
         a.wait_changes("live-sample", times=3)
         a.wait_text("stat-polls", lambda v: float(v) > 0, "counts polls")
         b.wait_changes("live-sample", times=2)
@@ -211,7 +218,7 @@ class PostgresDemo(unittest.TestCase):
         a.wait(lambda: a.board() == b.board(), "a fresh page on the other process shows the same board")
         self.assertEqual(a.text("board-version"), b.text("board-version"))
         for browser in (a, b):
-            self.assertEqual(browser.severe_console_messages(), [])
+            self.assertEqual(browser.console_errors(), [])
 
 
 if __name__ == "__main__":

@@ -44,14 +44,26 @@ struct Board: Sendable, Equatable {
     /// The store's text form: one `0` or `1` per cell.
     var text: String { String(cells.map { $0 ? "1" : "0" }) }
 
-    /// The board as `<div id="board">`: each checkbox posts its toggle (the click's default
-    /// is prevented, so a box changes only when the server's update arrives).
+    /// The event ID of an update that carries this board: `prefix` and the version. The
+    /// in-memory board starts again at version 0 in every process, so its prefix names the
+    /// process: a browser that reconnects to the next process sends an ID that process never
+    /// published, which the hub reads as a gap, and the browser gets the new process's board.
+    func eventID(prefix: String) -> String { prefix + String(version) }
+
+    /// The version in an event ID made by ``eventID(prefix:)``.
+    static func version(ofEventID id: String) -> Int64? {
+        Int64(id.split(separator: "-", omittingEmptySubsequences: false).last ?? "")
+    }
+
+    /// The board as `<div id="board">`: each checkbox posts its toggle, with no signals (the
+    /// click's default is prevented, so a box changes only when the server's update arrives).
     func render() -> String {
         var html = #"<div id="board" class="board" data-version="\#(version)">"#
         html += #"<div class="cells" style="grid-template-columns:repeat(\#(Board.columns),1fr)">"#
         for (index, checked) in cells.enumerated() {
             html += #"<input type="checkbox" id="cell-\#(index)" aria-label="cell \#(index + 1)" "#
-            html += #"data-on:click__prevent="\#(DatastarAction.post("/board/cells/\(index)/toggle"))""#
+            let toggle = DatastarAction.post("/board/cells/\(index)/toggle", .init(includeSignals: "^$"))
+            html += #"data-on:click__prevent="\#(toggle)""#
             html += checked ? " checked>" : ">"
         }
         html += "</div>"
@@ -91,7 +103,9 @@ struct NewestBoardBackplane: DatastarBackplane {
     func attach(origin: String, deliver: @escaping @Sendable (HubMessage) -> Void) {
         let versions = self.versions
         inner.attach(origin: origin) { message in
-            guard message.topic == BoardRoutes.topic, let id = message.eventID, let version = Int64(id) else {
+            guard message.topic == BoardRoutes.topic, let id = message.eventID,
+                let version = Board.version(ofEventID: id)
+            else {
                 deliver(message)
                 return
             }
@@ -112,11 +126,16 @@ protocol BoardStore: Sendable {
     func toggle(_ cell: Int) async throws -> Board
     /// The board as it is now, for a store that can tell without waiting; `nil` otherwise.
     var snapshot: Board? { get }
+    /// What the event IDs of board updates start with (``Board/eventID(prefix:)``): a store
+    /// that lives and dies with the process names the process; a shared one nothing.
+    var eventIDPrefix: String { get }
 }
 
 /// The board in this process's memory.
 final class MemoryBoardStore: BoardStore {
     private let board = NIOLockedValueBox(Board())
+    /// A name for this process's board, unlikely to be another process's.
+    let eventIDPrefix = String(UInt64.random(in: 0...UInt64.max), radix: 36) + "-"
 
     func load() async throws -> Board { board.withLockedValue { $0 } }
 
@@ -148,6 +167,8 @@ actor PostgresBoardStore: BoardStore {
 
     /// `nil`: the board is in the database.
     nonisolated var snapshot: Board? { nil }
+    /// None: every process shares the board and its versions.
+    nonisolated var eventIDPrefix: String { "" }
 
     func load() async throws -> Board {
         try await withConnection { connection, logger in

@@ -18,8 +18,11 @@ import DatastarHummingbird
 import DatastarNIO
 import DatastarPostgres
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
 import Logging
 import NIOCore
+import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
 import Foundation
@@ -33,8 +36,11 @@ struct DatastarDemoCommand: AsyncParsableCommand {
         abstract: "Serves the swift-datastar demo app (Hummingbird).",
         discussion: """
             Open the printed address in a browser, and in a second window to see the board and \
-            the counts follow. With --backplane, start several processes on one PostgreSQL \
-            database: they share the board.
+            the counts follow. Each page holds one long-lived stream. With --tls the demo serves \
+            HTTPS and HTTP/2, so that a browser carries every window's stream over one \
+            connection (over HTTP/1.1 a browser opens at most six connections to a host, one \
+            per stream). With --backplane, start several processes on one PostgreSQL database: \
+            they share the board.
             """
     )
 
@@ -61,10 +67,64 @@ struct DatastarDemoCommand: AsyncParsableCommand {
     )
     var datastarJS: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Serve HTTPS with HTTP/2 (and HTTP/1.1, by ALPN). Without --cert and --key, with a self-signed certificate for localhost that the demo makes and keeps in a file it names."
+        )
+    )
+    var tls = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The server's certificate chain, a PEM file (implies --tls; needs --key).",
+            valueName: "path"
+        )
+    )
+    var cert: String?
+
+    @Option(help: ArgumentHelp("The certificate's private key, a PEM file (implies --tls).", valueName: "path"))
+    var key: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535")
         }
+        guard (cert == nil) == (key == nil) else {
+            throw ValidationError("--cert and --key go together")
+        }
+    }
+
+    /// The TLS of the server, or `nil` for plain HTTP/1.1.
+    func makeTLS() throws -> DemoTLS? {
+        if let cert, let key {
+            do {
+                return try DemoTLS.load(certificate: cert, key: key)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        guard tls else { return nil }
+        return try DemoTLS.selfSigned()
+    }
+
+    /// The server: HTTP/1.1, or with TLS HTTP/2 and HTTP/1.1 by ALPN.
+    ///
+    /// A page's stream lives as long as the page, so no timeout may end a connection that
+    /// carries one: HTTP/2's idle timeout runs only while a connection has no stream at all
+    /// (it closes connections left idle), there is no maximum connection age (it would end
+    /// every stream on the connection), and streams have no idle timeout of their own (the
+    /// SDK's keep-alive comments flow every 15 s anyway). A connection told to close at
+    /// shutdown (GOAWAY) gets 5 s to finish its streams.
+    static func server(tls: DemoTLS?) throws -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        var configuration = HTTP2UpgradeChannel.Configuration(
+            idleTimeout: .seconds(300),
+            gracefulCloseTimeout: .seconds(5),
+            streamConfiguration: .init(idleTimeout: nil)
+        )
+        // Hummingbird 2.28.1's initializer drops its maxAgeTimeout parameter: set the property.
+        configuration.maxAgeTimeout = nil
+        return try .http2Upgrade(tlsConfiguration: tls.serverConfiguration, configuration: configuration)
     }
 
     func run() async throws {
@@ -122,21 +182,30 @@ struct DatastarDemoCommand: AsyncParsableCommand {
         let stats = Stats(metrics: metrics, rates: rates, hub: hub, start: .now)
         let routes = DemoRoutes(
             page: Page(client: clientScript, clientLabel: clientLabel, backplaneLabel: backplaneLabel),
-            live: LiveView(reactor: reactor),
-            board: BoardRoutes(store: store, hub: hub, versions: versions, reactor: reactor, stats: stats),
+            updates: PageStream(
+                board: BoardRoutes(store: store, hub: hub, versions: versions),
+                live: LiveView(),
+                stats: stats,
+                reactor: reactor
+            ),
             form: SignupForm(),
-            stats: stats,
             polls: Counter(label: DemoMetrics.Kind.polls.rawValue),
             datastarJS: javaScript
         )
         let router = Router(context: BasicDatastarRequestContext.self)
         routes.register(on: router)
 
+        let tls = try makeTLS()
+        if let tls { announce("datastar-demo TLS: \(tls.summary)") }
+        // The URL a browser should open: the certificate names localhost.
+        let scheme = tls == nil ? "http" : "https"
+        let urlHost = tls != nil && ["127.0.0.1", "::1", "localhost"].contains(host) ? "localhost" : host
         let host = self.host
         let listener = postgres
         let announceLogger = logger
         var app = Application(
             router: router,
+            server: try Self.server(tls: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 if let listener {
@@ -153,7 +222,7 @@ struct DatastarDemoCommand: AsyncParsableCommand {
                     }
                     if !listening { announceLogger.warning("the PostgreSQL backplane is not listening yet") }
                 }
-                announce("datastar-demo listening on http://\(host):\(channel.localAddress?.port ?? 0)")
+                announce("datastar-demo listening on \(scheme)://\(urlHost):\(channel.localAddress?.port ?? 0)")
             },
             logger: logger
         )

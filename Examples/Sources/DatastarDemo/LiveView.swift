@@ -20,10 +20,10 @@ import Foundation
 /// The figures are a pure function of time, so every page (and push or pull) sees the same
 /// fleet without per-connection state. The page gets them either way:
 ///
-/// - **push**: `GET /live/stream` returns ``stream``, a `DatastarStream` the reactor drives
-///   every 100 ms;
-/// - **pull**: the page asks `GET /live/poll` every 500 ms, which returns
-///   `DatastarPoll(stream)`: one run of the same updater, then the response ends.
+/// - **push**: the page's one stream (``PageStream``, which the reactor visits every 100 ms)
+///   sends ``render(at:)`` on every visit;
+/// - **pull**: the page asks `GET /live/poll` every 500 ms, which returns ``poll``, a
+///   `DatastarPoll`: one run of an updater that sends the same, then the response ends.
 struct LiveView: Sendable {
     /// The machines of the simulated fleet.
     static let nodes = ["api-1", "api-2", "api-3", "worker-1", "worker-2", "db-1"]
@@ -36,24 +36,16 @@ struct LiveView: Sendable {
 
     /// The wall-clock time of sample 0, in milliseconds since 1970.
     let startMilliseconds: Int64
-    /// The reactor that drives the push streams.
-    let reactor: DatastarReactor
 
-    init(reactor: DatastarReactor, now: Date = Date()) {
-        self.reactor = reactor
+    init(now: Date = Date()) {
         self.startMilliseconds = Int64(now.timeIntervalSince1970 * 1000)
     }
 
-    /// The push stream: the updater every 100 ms on the reactor.
-    var stream: DatastarStream {
+    /// The pull response: one run of an updater that sends the live view as it is now.
+    var poll: DatastarPoll {
         let view = self
-        return DatastarStream(every: Self.sampleInterval, reactor: reactor) { sse in
-            try sse.send(.patchElements(view.render(at: Date())))
-        }
+        return DatastarPoll { sse in try sse.send(.patchElements(view.render(at: Date()))) }
     }
-
-    /// The pull response: one run of the push stream's updater.
-    var poll: DatastarPoll { DatastarPoll(stream) }
 
     // MARK: The simulation
 
@@ -159,22 +151,20 @@ struct LiveView: Sendable {
         case push, pull
     }
 
-    /// The element that runs the page's requests for the live view: in push mode it opens the
-    /// stream when it appears and aborts it when it is removed (`requestCancellation:
-    /// 'cleanup'`); in pull mode it polls.
+    /// The element that polls for the live view in pull mode (the GETs send no signals: they
+    /// need none); in push mode it is empty, as the page's stream sends the live view.
+    /// Switching replaces it, which ends its polling.
     static func driver(_ mode: Mode) -> String {
         switch mode {
         case .push:
-            // DatastarAction.Options has no 'cleanup' value for requestCancellation, so the
-            // expression is written out.
-            return #"<div id="live-driver" data-mode="push" "#
-                + #"data-init="@get('/live/stream', {requestCancellation: 'cleanup'})"></div>"#
+            return #"<div id="live-driver" data-mode="push"></div>"#
         case .pull:
             let milliseconds =
                 pollInterval.components.seconds * 1000
                 + pollInterval.components.attoseconds / 1_000_000_000_000_000
+            let poll = DatastarAction.get("/live/poll", .init(includeSignals: "^$"))
             return #"<div id="live-driver" data-mode="pull" "#
-                + #"data-on-interval__duration.\#(milliseconds)ms.leading="\#(DatastarAction.get("/live/poll"))"></div>"#
+                + #"data-on-interval__duration.\#(milliseconds)ms.leading="\#(poll)"></div>"#
         }
     }
 
@@ -183,7 +173,8 @@ struct LiveView: Sendable {
         func button(_ candidate: Mode, _ label: String, _ detail: String) -> String {
             let selected = candidate == mode
             return #"<button type="button" id="mode-\#(candidate.rawValue)" class="\#(selected ? "active" : "")" "#
-                + #"aria-pressed="\#(selected)" data-on:click="\#(DatastarAction.get("/live/mode/\(candidate.rawValue)"))">"#
+                + #"aria-pressed="\#(selected)" "#
+                + #"data-on:click="\#(DatastarAction.get("/live/mode/\(candidate.rawValue)", .init(includeSignals: "^$")))">"#
                 + #"\#(label) <small>\#(detail)</small></button>"#
         }
         return #"<div id="live-switch" class="switch" role="group" aria-label="how the page gets updates">"#

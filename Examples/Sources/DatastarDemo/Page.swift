@@ -14,8 +14,10 @@
 import Datastar
 
 /// The demo's one page. Everything on it is rendered here once, then kept current by the
-/// server: the board stream (`data-init` on `#board-stream`) patches the board and the stats,
-/// the live driver (`#live-driver`) patches the live view.
+/// server over the page's one stream (`data-init` on `#stream`, see ``PageStream``), which
+/// patches the board, the stats and, in push mode, the live view; in pull mode the live
+/// driver (`#live-driver`) polls for the live view. The header shows the stream's state
+/// (`$_connection`), and a banner says so while the page is not live.
 struct Page: Sendable {
     /// Where the page loads the Datastar client from.
     let client: DatastarClientScript
@@ -36,12 +38,16 @@ struct Page: Sendable {
         <style>\(Self.css)</style>
         \(client.tag)
         </head>
-        <body data-signals="{username: '', email: '', age: ''}">
+        <body data-signals="{\(SignupForm.signals), _connection: 'connecting'}">
+        \(PageStream.element(.push))
+        <div id="connection-banner" class="banner" role="status" aria-live="polite" hidden \
+        data-attr:hidden="$_connection === 'live' || $_connection === 'connecting'" \
+        data-attr:data-state="$_connection" data-text="\(Self.bannerText)"></div>
         <div class="wrap">
         <header class="top">
           <div class="brand"><div class="logo">✦</div><div><h1>swift-datastar</h1>
           <p>The Datastar SDK for Swift, live: Hummingbird 2 on SwiftNIO</p></div></div>
-          <div class="badges"><span class="badge">hub: <b>\(HTML.escape(backplaneLabel))</b></span>\
+          <div class="badges">\(Self.connectionBadge)<span class="badge">hub: <b>\(HTML.escape(backplaneLabel))</b></span>\
         <span class="badge">client: <b>Datastar \(DatastarClientScript.pinnedVersion)</b> · \(HTML.escape(clientLabel))</span>\
         \(Self.compressionBadge(nil))</div>
         </header>
@@ -52,7 +58,7 @@ struct Page: Sendable {
           \(LiveView.modeSwitch(.push))</div>
           \(live)
           \(LiveView.driver(.push))
-          <div class="sdk"><code>DatastarStream(every: .milliseconds(100))</code><code>DatastarPoll(stream)</code>\
+          <div class="sdk"><code>DatastarStream(subscribingTo:on:every:)</code><code>DatastarPoll</code>\
         <code>data-on-interval</code></div>
         </section>
         <section class="card span2" id="stats-card">
@@ -64,10 +70,9 @@ struct Page: Sendable {
         </section>
         <section class="card span3" id="board-card">
           <div class="card-head"><div><h2>Shared board</h2>
-          <p>Every tab sees every toggle: a POST publishes, one GET stream per page receives.</p></div></div>
+          <p>Every tab sees every toggle: a POST publishes, the page's one stream receives.</p></div></div>
           \(board)
-          <div id="board-stream" hidden data-init="\(DatastarAction.get("/board/updates"))"></div>
-          <div class="sdk"><code>hub.publish(_:to:)</code><code>DatastarStream(subscribingTo:on:)</code>\
+          <div class="sdk"><code>hub.publish(_:to:)</code><code>HubResume</code>\
         <code>Last-Event-ID</code></div>
         </section>
         <section class="card span3" id="form-card">
@@ -84,6 +89,23 @@ struct Page: Sendable {
         </html>
         """
     }
+
+    /// The badge that shows the state of the page's stream (`$_connection`).
+    static let connectionBadge = """
+        <span class="badge conn" id="connection" data-attr:data-state="$_connection" data-state="connecting">\
+        <i class="dot"></i><span id="connection-label" data-text="\(labelText)">connecting…</span></span>
+        """
+
+    /// The badge's label for each state.
+    static let labelText =
+        "({connecting: 'connecting…', live: 'live', retrying: 'reconnecting…', offline: 'offline', "
+        + "ended: 'disconnected'})[$_connection] ?? $_connection"
+
+    /// The banner's text for each state (the banner is hidden while live or connecting).
+    static let bannerText =
+        "({retrying: 'Connection lost: reconnecting…', "
+        + "offline: 'The server cannot be reached. Reload the page to try again.', "
+        + "ended: 'The server ended the stream. Reload the page for live updates.'})[$_connection] ?? ''"
 
     /// The badge that names the board stream's content coding, as negotiated with this
     /// browser (`nil` before the stream opens).
@@ -168,7 +190,21 @@ struct Page: Sendable {
         .welcome button{margin-left:auto;font:inherit;font-size:13px;border:1px solid #a7f3d0;background:#fff;\
         border-radius:8px;padding:6px 12px;cursor:pointer}
         .foot{margin-top:18px;text-align:center;color:var(--muted);font-size:13px}
+        .conn .dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:#94a3b8;margin-right:6px;\
+        vertical-align:1px}
+        .conn[data-state=live] .dot{background:var(--ok);box-shadow:0 0 0 3px rgba(16,185,129,.18)}
+        .conn[data-state=retrying] .dot{background:var(--warm);animation:pulse 1s ease-in-out infinite}
+        .conn[data-state=offline] .dot,.conn[data-state=ended] .dot{background:var(--err)}
+        .conn[data-state=retrying] span,.conn[data-state=offline] span,.conn[data-state=ended] span{font-weight:600}
+        @keyframes pulse{50%{opacity:.3}}
+        .banner{position:sticky;top:0;z-index:10;padding:10px 16px;text-align:center;font-size:14px;font-weight:600;\
+        color:#78350f;background:#fef3c7;border-bottom:1px solid #fcd34d}
+        .banner[hidden]{display:none}
+        .banner[data-state=offline],.banner[data-state=ended]{color:#7f1d1d;background:#fee2e2;border-color:#fca5a5}
         @media (max-width:900px){.grid{grid-template-columns:minmax(0,1fr)}.span4,.span3,.span2{grid-column:auto}\
         .nodes{grid-template-columns:1fr}}
+        @media (max-width:560px){.wrap{padding:16px 12px 20px}.card{padding:16px 14px}\
+        .card-head{flex-wrap:wrap}\
+        .live-head{flex-wrap:wrap}.node{grid-template-columns:64px minmax(0,1fr) 38px}}
         """
 }

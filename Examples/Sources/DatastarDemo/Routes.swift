@@ -20,7 +20,7 @@ import NIOCore
 import PostgresNIO
 import Foundation
 
-/// The board's routes: one GET stream per page, one POST per toggle.
+/// The board's routes: the board's part of the page's stream, and one POST per toggle.
 struct BoardRoutes: Sendable {
     /// The hub topic of the board's updates.
     static let topic = "board"
@@ -29,38 +29,6 @@ struct BoardRoutes: Sendable {
     let hub: DatastarHub
     /// The newest board this process has delivered.
     let versions: BoardVersions
-    let reactor: DatastarReactor
-    let stats: Stats
-
-    /// `GET /board/updates`: the page's one long-lived stream. It subscribes to the board's
-    /// topic (every toggle, from any process), starts with the full board unless the hub
-    /// replayed what the client missed (`Last-Event-ID`), and sends the stats every second.
-    func updates() async throws -> DatastarStream {
-        let loaded = try await load()
-        let store = self.store
-        let stats = self.stats
-        var stream = DatastarStream(
-            subscribingTo: [Self.topic],
-            on: hub,
-            reactor: reactor,
-            onConnect: { sse in
-                if case .replayed = sse.resume {
-                    // The board updates the client missed were replayed: it is current.
-                } else {
-                    // The in-memory board as it is once subscribed, so no toggle falls between
-                    // the read and the subscription. From PostgreSQL, the board read before
-                    // subscribing: a toggle in that instant shows with the next one.
-                    try sse.send(.patchElements((store.snapshot ?? loaded).render()))
-                }
-                try sse.send(.patchElements(stats.render()))
-                // The coding negotiated for this stream from the browser's Accept-Encoding.
-                try sse.send(.patchElements(Page.compressionBadge(sse.contentCoding ?? .identity)))
-            }
-        )
-        stream.interval = .seconds(1)
-        stream.update = { sse in try sse.send(.patchElements(stats.render())) }
-        return stream
-    }
 
     /// The board as it is now.
     func load() async throws -> Board {
@@ -87,7 +55,10 @@ struct BoardRoutes: Sendable {
         let board = try await available { try await store.toggle(cell) }
         // Published unless a newer board went out meanwhile (it contains this toggle).
         try versions.ifNewer(board.version) {
-            try hub.publish(.patchElements(board.render(), eventID: String(board.version)), to: Self.topic)
+            try hub.publish(
+                .patchElements(board.render(), eventID: board.eventID(prefix: store.eventIDPrefix)),
+                to: Self.topic
+            )
         }
         return .noContent
     }
@@ -96,15 +67,16 @@ struct BoardRoutes: Sendable {
 /// Every route of the demo.
 struct DemoRoutes: Sendable {
     let page: Page
-    let live: LiveView
-    let board: BoardRoutes
+    let updates: PageStream
     let form: SignupForm
-    let stats: Stats
     let polls: Counter
     /// The Datastar client's source when it is served by the demo (`--datastar-js`).
     let datastarJS: ByteBuffer?
 
     func register(on router: Router<BasicDatastarRequestContext>) {
+        let board = updates.board
+        let live = updates.live
+        let stats = updates.stats
         router.get("/") { _, _ in
             let board = try await board.load()
             let html = page.render(
@@ -128,8 +100,16 @@ struct DemoRoutes: Sendable {
             }
         }
 
-        // The live view: push is a reactor stream, pull a one-shot of the same updater.
-        router.get("/live/stream") { _, _ in live.stream }
+        // The page's one stream: the board, the stats and, in push mode, the live view.
+        router.get("/updates") { request, _ async throws -> DatastarStream in
+            let text = request.uri.queryParameters.get("live") ?? LiveView.Mode.push.rawValue
+            guard let mode = LiveView.Mode(rawValue: text) else {
+                throw HTTPError(.badRequest, message: "live is push or pull, not \(String(reflecting: text)).")
+            }
+            return try await updates.stream(live: mode)
+        }
+
+        // The live view: pushed by the page's stream, or pulled by a one-shot poll.
         router.get("/live/poll") { _, _ in
             polls.increment()
             return live.poll
@@ -142,21 +122,22 @@ struct DemoRoutes: Sendable {
             return DatastarResponse { sse in
                 try await sse.send([
                     .patchElements(LiveView.modeSwitch(mode)),
-                    // Replaced, not morphed: the old driver's requests end with it.
+                    // Replaced, not morphed: the old elements' requests end with them. The page's
+                    // stream opens again, asking for the live view in the new mode.
                     .patchElements(LiveView.driver(mode), selector: "#live-driver", mode: .replace),
+                    .patchElements(PageStream.element(mode), selector: "#stream", mode: .replace),
                 ])
             }
         }
 
-        // The shared board.
-        router.get("/board/updates") { _, _ in try await board.updates() }
+        // The shared board: a toggle publishes the new board to every page's stream.
         router.post("/board/cells/:cell/toggle") { _, context in
             try await board.toggle(cell: context.parameters.get("cell"))
         }
 
         // The form: validation while typing, then the submit.
         router.datastar(.post, "/signup/validate", signals: SignupSignals.self) { signals, sse in
-            try await sse.send(.patchElements(SignupForm.renderProblems(form.validate(signals, final: false))))
+            try await sse.send(SignupForm.problemsPatch(form.validate(signals, final: false)))
         }
         router.datastar(.post, "/signup", signals: SignupSignals.self) { signals, sse in
             let problems = form.validate(signals, final: true)
@@ -164,16 +145,17 @@ struct DemoRoutes: Sendable {
             guard problems.isEmpty, let number = form.register(name) else {
                 var problems = problems
                 if problems.isEmpty { problems.username = "“\(name)” was just taken. Try another." }
-                try await sse.send(.patchElements(SignupForm.renderProblems(problems)))
+                try await sse.send(SignupForm.problemsPatch(problems))
                 return
             }
             try await sse.send([
                 .patchElements(SignupForm.renderWelcome(name: name, number: number)),
-                .patchSignals(json: ["username": .string(""), "email": .string(""), "age": .string("")]),
+                SignupForm.resetPatch(),
             ])
         }
         router.datastar(.get, "/signup/form") { _, _, sse in
-            try await sse.send(.patchElements(SignupForm.renderForm()))
+            // A validation that answered after the welcome may have left messages: cleared.
+            try await sse.send([.patchElements(SignupForm.renderForm()), SignupForm.resetPatch()])
         }
     }
 }

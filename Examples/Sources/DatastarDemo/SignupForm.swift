@@ -72,8 +72,8 @@ final class SignupForm: Sendable {
             if final { problems.username = "Choose a username." }
         } else if username.count < 3 {
             problems.username = "At least 3 characters, please."
-        } else if username.count > 20 {
-            problems.username = "At most 20 characters, please."
+        } else if username.count > Self.maxLength.username {
+            problems.username = "At most \(Self.maxLength.username) characters, please."
         } else if !username.unicodeScalars.allSatisfy({
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
         }) {
@@ -85,6 +85,8 @@ final class SignupForm: Sendable {
         let email = signals.email.trimmingWhitespace()
         if email.isEmpty {
             if final { problems.email = "We need an email address." }
+        } else if email.count > Self.maxLength.email {
+            problems.email = "At most \(Self.maxLength.email) characters, please."
         } else if !Self.looksLikeEmail(email) {
             problems.email = "That does not look like an email address."
         }
@@ -128,36 +130,62 @@ final class SignupForm: Sendable {
 
     // MARK: Rendering
 
-    /// The three message elements, empty where the field is fine.
-    static func renderProblems(_ problems: Problems) -> String {
-        func message(_ field: String, _ text: String?) -> String {
-            #"<p id="\#(field)-error" class="error" role="alert">\#(HTML.escape(text ?? ""))</p>"#
-        }
-        return message("username", problems.username) + message("email", problems.email)
-            + message("age", problems.age)
+    /// The longest value each field takes (`maxlength`); the server checks them all the same.
+    static let maxLength = (username: 20, email: 254, age: 3)
+
+    /// The messages, as the local signal `_problems` (`{username, email, age}`, empty where
+    /// the field is fine). The page shows them with `data-text`; a signal has no target to
+    /// miss, so a validation that answers after the form was replaced (the user pressed
+    /// Enter while it was on its way) changes nothing on the page and logs no error. Its
+    /// name starts with `_`, so the browser never sends it back.
+    static func problemsPatch(_ problems: Problems) throws -> DatastarEvent {
+        try .patchSignals(json: [
+            "_problems": [
+                "username": .string(problems.username ?? ""),
+                "email": .string(problems.email ?? ""),
+                "age": .string(problems.age ?? ""),
+            ]
+        ])
     }
 
-    /// The form, bound to the signals `username`, `email` and `age`. Typing validates
-    /// (debounced) on the fields' container; submitting posts from the form: two elements,
-    /// so a late validation never cancels a submit.
+    /// The signals of an empty form: the fields and their messages.
+    static func resetPatch() throws -> DatastarEvent {
+        try .patchSignals(json: [
+            "username": "", "email": "", "age": "",
+            "_problems": ["username": "", "email": "", "age": ""],
+        ])
+    }
+
+    /// The form's signals as the page declares them (`data-signals`).
+    static let signals = "username: '', email: '', age: '', _problems: {username: '', email: '', age: ''}"
+
+    /// The form, bound to the signals `username`, `email` and `age`; each field's message
+    /// shows `$_problems.<field>`. Typing validates (debounced) on the fields' container;
+    /// submitting posts from the form: two elements, so a late validation never cancels a
+    /// submit.
     static func renderForm() -> String {
-        func field(_ name: String, _ label: String, _ type: String, _ placeholder: String, _ extra: String = "")
-            -> String
-        {
+        func field(
+            _ name: String,
+            _ label: String,
+            _ type: String,
+            _ placeholder: String,
+            maxLength: Int,
+            _ extra: String = ""
+        ) -> String {
             """
             <label class="field" for="\(name)"><span>\(label)</span>\
             <input id="\(name)" name="\(name)" type="\(type)" placeholder="\(placeholder)" autocomplete="off" \
-            data-bind:\(name)\(extra)>\
-            <p id="\(name)-error" class="error" role="alert"></p></label>
+            maxlength="\(maxLength)" data-bind:\(name)\(extra)>\
+            <p id="\(name)-error" class="error" role="alert" data-text="$_problems.\(name)"></p></label>
             """
         }
         return """
             <div id="signup"><form id="signup-form" novalidate \
             data-on:submit__prevent="\(DatastarAction.post("/signup"))">\
             <div class="fields" data-on:input__debounce.300ms="\(DatastarAction.post("/signup/validate"))">\
-            \(field("username", "Username", "text", "ada-lovelace"))\
-            \(field("email", "Email", "email", "ada@example.com"))\
-            \(field("age", "Age", "text", "36", #" inputmode="numeric""#))\
+            \(field("username", "Username", "text", "ada-lovelace", maxLength: maxLength.username))\
+            \(field("email", "Email", "email", "ada@example.com", maxLength: maxLength.email))\
+            \(field("age", "Age", "text", "36", maxLength: maxLength.age, #" inputmode="numeric""#))\
             </div>\
             <button type="submit" class="primary" id="signup-submit">Create account</button>\
             </form></div>
@@ -170,7 +198,8 @@ final class SignupForm: Sendable {
         <div id="signup"><div class="welcome" id="welcome">\
         <div class="check">✓</div><div><b>Welcome aboard, \(HTML.escape(name))!</b>\
         <p class="muted">You are member #\(number) of this process. “\(HTML.escape(name))” is now taken.</p></div>\
-        <button type="button" id="signup-again" data-on:click="\(DatastarAction.get("/signup/form"))">Sign up another</button>\
+        <button type="button" id="signup-again" \
+        data-on:click="\(DatastarAction.get("/signup/form", .init(includeSignals: "^$")))">Sign up another</button>\
         </div></div>
         """
     }

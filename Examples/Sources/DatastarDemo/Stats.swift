@@ -15,26 +15,28 @@ import Datastar
 import DatastarNIO
 
 /// The stats card: open streams and events per second in this process, from the SDK's
-/// metrics (``DemoMetrics``) and the hub's subscriber count. Each page's board stream sends it
-/// once a second.
+/// metrics (``DemoMetrics``), the hub's subscriber count and the streams that push the live
+/// view. Each page's stream sends it once a second.
 struct Stats: Sendable {
     let metrics: DemoMetrics
     let rates: Rates
     let hub: DatastarHub
     let start: ContinuousClock.Instant
+    /// The page streams that push the live view.
+    let pushing = ConnectionSet()
 
     /// The card's content as `<div id="stats">`.
     func render() -> String {
         let open = Int(metrics.total(.streamsOpen).rounded())
         let board = hub.subscriberCount(of: BoardRoutes.topic)
-        let live = max(0, open - board)
+        let live = pushing.count
         let rates = rates.snapshot
         let hubMessages = Int(metrics.total(.hubMessages).rounded())
         let uptime = Int((ContinuousClock.now - start).components.seconds)
         return """
             <div id="stats" class="stats">\
             <div class="stat"><span class="label">Open streams</span><span class="value" id="stat-open">\(open)</span>\
-            <span class="sub"><span id="stat-board">\(board)</span> board · <span id="stat-live">\(live)</span> live</span></div>\
+            <span class="sub"><span id="stat-board">\(board)</span> pages · <span id="stat-live">\(live)</span> in push mode</span></div>\
             <div class="stat"><span class="label">Events / s</span>\
             <span class="value" id="stat-events">\(Self.rate(rates.eventsPerSecond))</span>\
             <span class="sub">written by the reactor</span></div>\
