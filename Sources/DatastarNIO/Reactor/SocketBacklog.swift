@@ -32,7 +32,7 @@ package enum SocketBacklog {
                 level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP)),
                 name: NIOBSDSocket.Option(rawValue: CInt(TCP_INFO))
             )
-            info.whenSuccess { unsent = $0.notsentBytes }
+            info.assumeIsolated().whenSuccess { unsent = $0.notsentBytes }
             return unsent
         #else
             return nil

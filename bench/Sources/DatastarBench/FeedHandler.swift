@@ -69,6 +69,7 @@ final class FeedHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if parser.opened && parser.phase != .failed {
             stats.ended += 1
+            stats.lastEnd = Clock.monotonicSeconds()
             if parser.bodyEnded { stats.endedCleanly += 1 }
         }
         settleHead(BenchError.connectionClosed)

@@ -36,6 +36,8 @@ final class LoopStats {
     var ended = 0
     /// Of those, the streams whose body ended normally; the others were cut (not reset).
     var endedCleanly = 0
+    /// When the last stream ended (monotonic seconds; not reset).
+    var lastEnd = 0.0
     /// Body framing errors (not reset).
     var protocolErrors = 0
     /// Every channel made on this loop, so that all can be closed at the end.
@@ -71,6 +73,7 @@ final class LoopStats {
             rejected: rejected,
             ended: ended,
             endedCleanly: endedCleanly,
+            lastEnd: lastEnd,
             protocolErrors: protocolErrors
         )
     }
@@ -87,6 +90,7 @@ struct StatsSnapshot: Sendable {
     var rejected = 0
     var ended = 0
     var endedCleanly = 0
+    var lastEnd = 0.0
     var protocolErrors = 0
 
     mutating func merge(_ other: StatsSnapshot) {
@@ -99,6 +103,7 @@ struct StatsSnapshot: Sendable {
         rejected += other.rejected
         ended += other.ended
         endedCleanly += other.endedCleanly
+        lastEnd = max(lastEnd, other.lastEnd)
         protocolErrors += other.protocolErrors
     }
 }

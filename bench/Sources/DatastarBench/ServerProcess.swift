@@ -74,15 +74,20 @@ final class ServerProcess {
     var scheduledSeconds: Double? { ProcFS.scheduledSeconds(pid: String(pid)) }
 
     /// Sends SIGTERM (a graceful shutdown, as a deploy does) and returns how many seconds the
-    /// server took to exit, or nil if it was still running after `timeout` seconds.
-    func terminate(timeout: Double) -> Double? {
+    /// server took to exit (nil if it was still running after `timeout` seconds), and the CPU
+    /// time it used meanwhile, as last read before it exited.
+    func terminate(timeout: Double) -> (seconds: Double?, cpuSeconds: Double?) {
+        let cpuBefore = cpuSeconds
+        var cpuLast = cpuBefore
         let start = Clock.monotonicSeconds()
         kill(pid, SIGTERM)
         while process.isRunning {
-            guard Clock.monotonicSeconds() - start < timeout else { return nil }
+            guard Clock.monotonicSeconds() - start < timeout else { return (nil, nil) }
+            if let cpu = cpuSeconds { cpuLast = cpu }
             Clock.sleep(seconds: 0.002)
         }
-        return Clock.monotonicSeconds() - start
+        let cpu = cpuBefore.flatMap { before in cpuLast.map { $0 - before } }
+        return (Clock.monotonicSeconds() - start, cpu)
     }
 
     /// The exit status, once the server has exited.

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ArgumentParser
 import Foundation
 import NIOPosix
 
@@ -22,6 +23,10 @@ struct ShutdownRow: Sendable {
     var opened = 0
     /// Seconds from SIGTERM until the process exited; nil if it had not within the limit.
     var exitSeconds: Double?
+    /// The server's CPU time from SIGTERM until it exited (as last read).
+    var cpuSeconds: Double?
+    /// Seconds from SIGTERM until the client saw the last stream end.
+    var lastStreamSeconds: Double?
     var exitStatus: Int32?
     /// Streams whose body ended normally (the Datastar client does not reopen those).
     var endedCleanly = 0
@@ -36,7 +41,8 @@ struct ShutdownRow: Sendable {
     var cells: [String] {
         [
             framework, mode, String(streams), String(opened),
-            exitSeconds.map { format($0, 2) } ?? "did not exit", exitStatus.map { String($0) } ?? "–",
+            exitSeconds.map { format($0, 2) } ?? "did not exit", lastStreamSeconds.map { format($0, 2) } ?? "–",
+            cpuSeconds.map { format($0, 2) } ?? "–", exitStatus.map { String($0) } ?? "–",
             String(endedAsNetworkError), String(endedCleanly), String(stillOpen), failure ?? "",
         ]
     }
@@ -65,14 +71,14 @@ extension DatastarBench {
             let prefix = "[\(index + 1)/\(rows.count)] \(rows[index].label)"
             let harness = RowHarness(settings: settings, group: group) { Self.progress("\(prefix): \($0)") }
             measureShutdown(&rows[index], harness: harness)
-            output("\(rows[index].label): \(rows[index].cells[4...8].joined(separator: " / "))")
+            output("\(rows[index].label): \(rows[index].cells[4...10].joined(separator: " / "))")
         }
         var table = Table(
             headers: [
-                "framework", "mode", "streams", "opened", "exit after SIGTERM (s)", "status", "cut (reconnect)",
+                "framework", "mode", "streams", "opened", "exit after SIGTERM (s)", "last stream ended (s)", "server CPU (s)", "status", "cut (reconnect)",
                 "ended normally", "still open", "failure",
             ],
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .left]
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left]
         )
         table.rows = rows.map(\.cells)
         output("Shutdown with open streams (SIGTERM):", table)
@@ -116,7 +122,8 @@ extension DatastarBench {
             // Every stream has had its first tick before the signal.
             Clock.sleep(seconds: 1.5)
             harness.progress("SIGTERM to pid \(server.pid)")
-            row.exitSeconds = server.terminate(timeout: 30)
+            let signalled = Clock.monotonicSeconds()
+            (row.exitSeconds, row.cpuSeconds) = server.terminate(timeout: 30)
             row.exitStatus = server.exitStatus
             // The last closes may still be on their way to the client's loops.
             let deadline = Clock.monotonicSeconds() + 5
@@ -125,6 +132,7 @@ extension DatastarBench {
                 Clock.sleep(seconds: 0.05)
                 snapshot = try LoopSlot.snapshot(slots)
             }
+            if snapshot.ended > 0 { row.lastStreamSeconds = snapshot.lastEnd - signalled }
             row.endedCleanly = snapshot.endedCleanly
             row.endedAsNetworkError = snapshot.ended - snapshot.endedCleanly
             row.stillOpen = row.opened - snapshot.ended
