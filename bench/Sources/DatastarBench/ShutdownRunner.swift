@@ -75,7 +75,8 @@ extension DatastarBench {
         }
         var table = Table(
             headers: [
-                "framework", "mode", "streams", "opened", "exit after SIGTERM (s)", "last stream ended (s)", "server CPU (s)", "status", "cut (reconnect)",
+                "framework", "mode", "streams", "opened", "exit after SIGTERM (s)", "last stream ended (s)",
+                "server CPU (s)", "status", "cut (reconnect)",
                 "ended normally", "still open", "failure",
             ],
             alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left]
