@@ -64,8 +64,9 @@ struct RowResult: Codable, Sendable {
 
     /// Anything about a row that ran that deserves a look.
     var notes: [String] {
-        guard succeeded else { return [(events == nil ? "FAILED: " : "INCOMPLETE: ") + (failure ?? "")] }
-        var notes = connectionNotes
+        guard events != nil else { return ["FAILED: \(failure ?? "")"] }
+        var notes = failure.map { ["INCOMPLETE: \($0)"] } ?? []
+        notes += connectionNotes
         if let failed = probeFailures, failed > 0 { notes.append("\(failed) short requests unanswered") }
         return notes
     }
