@@ -91,17 +91,14 @@ final class ClientHalfCloseHandler: ChannelInboundHandler, RemovableChannelHandl
         promise.succeed()
     }
 
-    // Each event is passed on before the promise completes: what the promise sets off may
-    // remove this handler, and an event passed on after that would be lost (Hummingbird would
-    // then never see the end of input, and never close the connection).
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        context.fireUserInboundEventTriggered(event)
         if let event = event as? ChannelEvent, event == .inputClosed { clientGone() }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        context.fireChannelInactive()
         clientGone()
+        context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
