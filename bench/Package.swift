@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(
             name: "DatastarBenchServer",
             dependencies: [
+                "CDatastarBenchSupport",
                 .product(name: "Datastar", package: "swift-datastar"),
                 .product(name: "DatastarNIO", package: "swift-datastar"),
                 .product(name: "DatastarHummingbird", package: "swift-datastar"),
@@ -58,6 +59,7 @@ let package = Package(
         .executableTarget(
             name: "DatastarBench",
             dependencies: [
+                "CDatastarBenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

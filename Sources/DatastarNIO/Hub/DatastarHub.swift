@@ -64,6 +64,10 @@ public final class DatastarHub: Sendable {
     /// Where messages travel to and from other processes.
     public let backplane: any DatastarBackplane
 
+    /// How many subscribers (and how long) one task of an event loop writes to before it
+    /// gives the loop back to I/O.
+    public let taskBudget: LoopTaskBudget
+
     let logger: Logger
     let defaultOptions: HubTopicOptions
     private let messagesCounter: Counter
@@ -78,14 +82,18 @@ public final class DatastarHub: Sendable {
     ///     ``InProcessBackplane`` (one process) by default.
     ///   - defaultTopicOptions: the options of topics not configured with
     ///     ``configure(_:_:)``.
+    ///   - taskBudget: how many subscribers (and how long) one task of an event loop writes
+    ///     to before it yields the loop to I/O and goes on.
     ///   - logger: where the hub logs.
     public init(
         name: String = "default",
         backplane: any DatastarBackplane = InProcessBackplane(),
         defaultTopicOptions: HubTopicOptions = .default,
+        taskBudget: LoopTaskBudget = .default,
         logger: Logger = Logger(label: "datastar.hub")
     ) {
         self.name = name
+        self.taskBudget = taskBudget
         self.origin = Self.makeOrigin()
         self.backplane = backplane
         self.defaultOptions = defaultTopicOptions
@@ -191,7 +199,7 @@ public final class DatastarHub: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let lastEventID = connection.lastEventID
         let (sequence, replay, resume, loopHub) = state.withLockedValue { state in
-            let mailbox = state.mailbox(for: eventLoop)
+            let mailbox = state.mailbox(for: eventLoop, budget: taskBudget)
             var replay: [HubDelivery] = []
             var resume = HubResume.fresh
             if let lastEventID, !lastEventID.isEmpty {
@@ -241,12 +249,12 @@ struct HubState {
     var topics: [String: TopicState] = [:]
     var mailboxes: [ObjectIdentifier: LoopMailbox] = [:]
 
-    mutating func mailbox(for eventLoop: any EventLoop) -> LoopMailbox {
+    mutating func mailbox(for eventLoop: any EventLoop, budget: LoopTaskBudget) -> LoopMailbox {
         let key = ObjectIdentifier(eventLoop)
         if let existing = mailboxes[key] { return existing }
         let created = LoopMailbox(
             eventLoop: eventLoop,
-            loopHub: NIOLoopBound(LoopHub(eventLoop: eventLoop), eventLoop: eventLoop)
+            loopHub: NIOLoopBound(LoopHub(eventLoop: eventLoop, budget: budget), eventLoop: eventLoop)
         )
         mailboxes[key] = created
         return created

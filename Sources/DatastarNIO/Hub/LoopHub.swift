@@ -14,12 +14,28 @@
 import NIOCore
 
 /// The hub's subscribers on one event loop, by topic. Touched only on that loop.
+///
+/// Messages are written in runs of the hub's ``LoopTaskBudget``: when a run has spent it, the
+/// loop polls its sockets (accepts, reads, short requests) before the next run goes on where
+/// this one stopped. Messages keep their order, and each subscriber gets each message once.
 final class LoopHub {
     let eventLoop: any EventLoop
+    let budget: LoopTaskBudget
     private var subscribers: [String: [DatastarConnection]] = [:]
+    /// Messages waiting to be written, oldest first, from `queueStart` on.
+    private var queue: [HubDelivery] = []
+    private var queueStart = 0
+    /// The message being written: the topic's subscribers when it began (later subscribers
+    /// joined after it was published) and the next index to write to, going down.
+    private var current: (delivery: HubDelivery, list: [DatastarConnection], next: Int, chunk: ByteBuffer?)?
+    /// Whether a run is scheduled to go on after the loop has polled its sockets.
+    private var continuation: Scheduled<Void>?
+    /// Runs that stopped to yield (for tests and diagnostics).
+    private(set) var yields = 0
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, budget: LoopTaskBudget = .default) {
         self.eventLoop = eventLoop
+        self.budget = budget
     }
 
     func add(_ connection: DatastarConnection, to topics: [String]) {
@@ -36,10 +52,18 @@ final class LoopHub {
             guard var list = subscribers[topic], list.indices.contains(index), list[index] === connection else {
                 continue
             }
+            subscribers[topic] = nil  // so that `list` is the only reference, and changes in place
             let last = list.removeLast()
             if last !== connection {
                 list[index] = last
                 last.hubPositions[topic] = index
+            }
+            if list.capacity > 64, list.count < list.capacity / 4 {
+                // Give back what a crowd that has left needed.
+                var smaller: [DatastarConnection] = []
+                smaller.reserveCapacity(list.count * 2)
+                smaller.append(contentsOf: list)
+                list = smaller
             }
             subscribers[topic] = list.isEmpty ? nil : list
         }
@@ -49,20 +73,43 @@ final class LoopHub {
     /// Writes each message to every subscriber of its topic on this loop, in order; each
     /// subscriber without compression gets the message's one buffer (or, for transports that
     /// take HTTP/1 chunks, the one chunk framed from it on this loop); a compressed subscriber
-    /// compresses the payload on its own stream.
+    /// compresses the payload on its own stream. Goes on in later tasks when the budget runs
+    /// out.
     func deliver(_ batch: [HubDelivery]) {
         eventLoop.assertInEventLoop()
+        if queueStart == queue.count {
+            queue = batch
+            queueStart = 0
+        } else {
+            queue.append(contentsOf: batch)
+        }
+        guard continuation == nil else { return }  // a run is due; it takes these too
+        run()
+    }
+
+    /// One run: writes until the budget is spent or nothing is left.
+    private func run() {
+        continuation = nil
+        var allowance = LoopTaskAllowance(budget)
         var reactors: [ObjectIdentifier: LoopReactor] = [:]
-        for delivery in batch {
-            guard let list = subscribers[delivery.message.topic] else { continue }
+        var spent = false
+        while !spent {
+            if current == nil {
+                guard queueStart < queue.count else { break }
+                let delivery = queue[queueStart]
+                queueStart += 1
+                guard let list = subscribers[delivery.message.topic] else { continue }
+                current = (delivery, list, list.count - 1, nil)
+            }
+            // Backwards over the snapshot: a subscriber closed during its write is swapped
+            // out of the live list, and the snapshot still holds each of the others once.
+            var work = current!
+            current = nil
+            let delivery = work.delivery
             let payload = delivery.message.payload
-            var chunk: ByteBuffer?
-            // Backwards over a snapshot: a subscriber closed during its write is swapped out
-            // of the live list, and the snapshot still holds each of the others once.
-            var index = list.count - 1
-            while index >= 0 {
-                let connection = list[index]
-                index -= 1
+            while work.next >= 0 {
+                let connection = work.list[work.next]
+                work.next -= 1
                 guard delivery.sequence > connection.hubSequence, let reactor = connection.loopReactor else {
                     continue
                 }
@@ -71,15 +118,29 @@ final class LoopHub {
                 if connection.compressor != nil {
                     bytes = payload
                 } else if connection.writesHTTP1Chunks {
-                    bytes = chunk ?? HTTP1Chunk.frame(payload)
-                    chunk = bytes
+                    bytes = work.chunk ?? HTTP1Chunk.frame(payload)
+                    work.chunk = bytes
                 } else {
                     bytes = payload
                 }
                 reactor.deliver(bytes, coalescingKey: delivery.message.coalescingKey, to: connection)
                 reactors[ObjectIdentifier(reactor)] = reactor
+                if !allowance.spend() {
+                    spent = true
+                    break
+                }
             }
+            if work.next >= 0 { current = work }
         }
         for reactor in reactors.values { reactor.reportMetrics() }
+        if current != nil || queueStart < queue.count {
+            yields += 1
+            let hub = NIOLoopBound(self, eventLoop: eventLoop)
+            continuation = eventLoop.scheduleTask(in: LoopTaskBudget.yieldDelay) { hub.value.run() }
+        } else {
+            // Nothing left: keep no capacity for a burst that has passed.
+            queue = []
+            queueStart = 0
+        }
     }
 }

@@ -54,6 +54,8 @@ public final class DatastarConnection {
     /// Where the connection sits in its interval timer.
     var slot = 0
     var indexInSlot = 0
+    /// The timer round in which the connection was last visited.
+    var visitedRound: UInt64 = 0
     /// The loop's reactor, once the connection is added to it.
     weak var loopReactor: LoopReactor?
     /// Bytes handed to the transport whose write has not completed yet.

@@ -37,6 +37,9 @@ public final class DatastarReactor: Sendable {
     /// The reactor's name: the `reactor` dimension of its metrics.
     public let name: String
 
+    /// How much one task of a timer does before it gives the event loop back to I/O.
+    public let taskBudget: LoopTaskBudget
+
     let logger: Logger
     let metrics: StreamMetrics
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopReactor>]>([:])
@@ -49,11 +52,19 @@ public final class DatastarReactor: Sendable {
     ///   - name: the `reactor` dimension of the reactor's metrics.
     ///   - maxSlots: the most slots a timer spreads its connections over; each slot gets at
     ///     least 10 ms of the interval.
+    ///   - taskBudget: how many connections (and how long) one task of a timer visits
+    ///     before it yields the event loop to I/O and goes on.
     ///   - logger: where closes are logged, at debug level, for connections registered
     ///     without a logger of their own.
-    public init(name: String = "default", maxSlots: Int = 8, logger: Logger = Logger(label: "datastar.reactor")) {
+    public init(
+        name: String = "default",
+        maxSlots: Int = 8,
+        taskBudget: LoopTaskBudget = .default,
+        logger: Logger = Logger(label: "datastar.reactor")
+    ) {
         self.name = name
         self.maxSlots = max(1, maxSlots)
+        self.taskBudget = taskBudget
         self.logger = logger
         self.metrics = StreamMetrics(reactorName: name)
     }

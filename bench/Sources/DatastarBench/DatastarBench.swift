@@ -69,6 +69,17 @@ struct DatastarBench: ParsableCommand {
             shutdown: for each framework × mode × streams, opens the streams (GET /feed?hz=1), \
             sends the server SIGTERM, and reports how long it took to exit and how each stream \
             ended: cut (the Datastar client reconnects) or normally (it does not).
+
+            churn: for each server, opens --streams steady subscribers, publishes to them at --hz, \
+            and meanwhile starts --churn-rate connections per second for --duration seconds (a C \
+            epoll client): each reads its response head, holds the stream --churn-hold seconds, \
+            sends a FIN and waits for the server to close. Reports connections that timed out, the \
+            FIN-to-close latency, and the server's RSS and open files before and after.
+
+            Every table also gives accepts/s: the streams opened ÷ the seconds it took to open them \
+            (the open phase gives up after 60 s). The feed rows also publish to an empty topic at \
+            10/s during the window (POST /publish), a short request whose answer time shows \
+            whether the server still serves requests while it feeds the streams.
             """
     )
 
@@ -80,6 +91,8 @@ struct DatastarBench: ParsableCommand {
         case hub
         /// SIGTERM with open streams: time to exit, and how the streams ended.
         case shutdown
+        /// Connections that come and go (`GET /sub`, then a FIN) over steady subscribers.
+        case churn
     }
 
     static let frameworkNames = ["hummingbird", "vapor"]
@@ -89,9 +102,18 @@ struct DatastarBench: ParsableCommand {
 
     @Option(
         help:
-            "feed (a timer per stream), hub (broadcast to subscribers, against a C epoll server) or shutdown (SIGTERM with open streams)."
+            "feed (a timer per stream), hub (broadcast to subscribers, against a C epoll server), churn (connections that come and go) or shutdown (SIGTERM with open streams)."
     )
     var scenario: Scenario = .feed
+
+    @Option(help: "churn: connections started per second.")
+    var churnRate = 1000
+
+    @Option(help: "churn: seconds a connection holds its stream after the response head before its FIN.")
+    var churnHold = 0.5
+
+    @Option(help: "churn: seconds each phase of a connection may take (handshake, response head, the server's close).")
+    var churnTimeout = 5.0
 
     @Option(help: "The server executable (default: datastar-bench-server next to this executable).")
     var server: String?
@@ -149,20 +171,27 @@ struct DatastarBench: ParsableCommand {
     /// Files the client keeps open besides its sockets (event loops, pipes, /proc reads…).
     static let reservedFiles = 256
 
+    /// Whether the scenario serves `GET /sub` (and so has the C baseline).
+    var broadcasts: Bool { scenario != .feed }
     var frameworkList: CommaList {
-        frameworks ?? CommaList(scenario == .hub ? Self.hubServerNames : Self.frameworkNames)
+        frameworks ?? CommaList(broadcasts ? Self.hubServerNames : Self.frameworkNames)
     }
-    var modeList: CommaList { modes ?? CommaList(scenario == .hub ? Self.hubModeNames : Self.modeNames) }
-    var hzList: CommaList { hz ?? CommaList(scenario == .hub ? ["10"] : ["1", "10"]) }
+    var modeList: CommaList {
+        modes ?? CommaList(scenario == .churn ? ["hub"] : broadcasts ? Self.hubModeNames : Self.modeNames)
+    }
+    var hzList: CommaList { hz ?? CommaList(broadcasts ? ["10"] : ["1", "10"]) }
     var warmupSeconds: Double { warmup ?? (scenario == .hub ? 2 : 3) }
-    var durationSeconds: Double { duration ?? (scenario == .hub ? 15 : 10) }
+    var durationSeconds: Double { duration ?? (scenario == .churn ? 45 : scenario == .hub ? 15 : 10) }
     /// Whether a row runs datastar-bench-server (not only the C baseline).
     var needsSwiftServer: Bool {
         scenario == .feed || frameworkList.items.contains { $0 != HubRowSpec.baselineServer }
     }
 
     mutating func validate() throws {
-        let hub = scenario == .hub
+        let hub = broadcasts
+        guard churnRate > 0, churnRate <= 20_000 else { throw ValidationError("--churn-rate must be 1…20000") }
+        guard churnHold >= 0, churnHold <= 60 else { throw ValidationError("--churn-hold must be 0…60 s") }
+        guard churnTimeout > 0, churnTimeout <= 60 else { throw ValidationError("--churn-timeout must be 0…60 s") }
         try checkNames(
             frameworkList,
             allowed: hub ? Self.hubServerNames : Self.frameworkNames,
@@ -216,6 +245,7 @@ struct DatastarBench: ParsableCommand {
         defer { withExtendedLifetime(interrupts) {} }
         if scenario == .hub { return try runHub() }
         if scenario == .shutdown { return try runShutdown() }
+        if scenario == .churn { return try runChurn() }
         let warmup = warmupSeconds
         let duration = durationSeconds
 

@@ -105,7 +105,8 @@ struct HubRowResult: Codable, Sendable {
             head: "\(server) \(mode) \(subscribersOpened)/\(subscribersRequested) subscribers \(hz)/s",
             measured: deliveries != nil,
             leading: [
-                "\(publishes ?? 0) publishes (\(cell(publishRate, 2))/s, round trip p99 \(cell(publishRoundTripP99Ms, 1)) ms)",
+                "accepts \(cell(acceptsPerSecond, 1))/s",
+                "\(publishes ?? 0) publishes (\(cell(publishRate, 2))/s, round trip p50 \(cell(publishRoundTripP50Ms, 1)) ms p99 \(cell(publishRoundTripP99Ms, 1)) ms)",
                 "\(cell(deliveriesPerSecond, 1)) deliveries/s",
             ]
         )
@@ -198,6 +199,7 @@ extension Report {
             results,
             columns: leadingColumns(name: "server", \.server, mode: \.mode) + [
                 .right("publishes/s") { cell($0.publishRate, 2) },
+                .right("publish RTT p50 ms") { cell($0.publishRoundTripP50Ms, 1) },
                 .right("publish RTT p99 ms") { cell($0.publishRoundTripP99Ms, 1) },
                 .right("deliveries/s") { cell($0.deliveriesPerSecond, 1) },
             ] + trailingColumns()

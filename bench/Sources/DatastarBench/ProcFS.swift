@@ -54,6 +54,14 @@ enum ProcFS {
         return nil
     }
 
+    /// How many files the process has open (the entries of `/proc/<pid>/fd`); nil if unreadable.
+    static func openFiles(pid: String) -> Int? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else {
+            return nil
+        }
+        return entries.count
+    }
+
     /// User plus system CPU time in clock ticks: fields 14 and 15 of `/proc/<pid>/stat`.
     static func cpuTicks(pid: String) -> Int? {
         guard let stat = contents(of: "/proc/\(pid)/stat"), let paren = stat.lastIndex(of: ")") else {

@@ -46,6 +46,12 @@ struct RowResult: Codable, Sendable {
     var bodyBytes: Int?
     var streamsEnded: Int?
     var protocolErrors: Int?
+    /// Short requests during the window (`POST /publish` to a topic nobody subscribes to):
+    /// asked 10/s, written per second, answer time.
+    var probeRate: Double?
+    var probeRoundTripP50Ms: Double?
+    var probeRoundTripP99Ms: Double?
+    var probeFailures: Int?
 
     init(spec: RowSpec) {
         framework = spec.framework
@@ -58,16 +64,23 @@ struct RowResult: Codable, Sendable {
 
     /// Anything about a row that ran that deserves a look.
     var notes: [String] {
-        guard succeeded else { return ["FAILED: \(failure ?? "")"] }
-        return connectionNotes
+        guard events != nil else { return ["FAILED: \(failure ?? "")"] }
+        var notes = failure.map { ["INCOMPLETE: \($0)"] } ?? []
+        notes += connectionNotes
+        if let failed = probeFailures, failed > 0 { notes.append("\(failed) short requests unanswered") }
+        return notes
     }
 
     /// A one-line summary, printed as soon as the row is done.
     var summary: String {
         summary(
             head: "\(framework) \(mode) \(streamsOpened)/\(streamsRequested) streams \(hz) Hz",
-            measured: succeeded,
-            leading: ["\(cell(eventsPerSecond, 1)) events/s"]
+            measured: events != nil,
+            leading: [
+                "\(cell(eventsPerSecond, 1)) events/s",
+                "accepts \(cell(acceptsPerSecond, 1))/s",
+                "short requests \(cell(probeRate, 2))/s p50 \(cell(probeRoundTripP50Ms, 1)) ms p99 \(cell(probeRoundTripP99Ms, 1)) ms",
+            ]
         )
     }
 }
@@ -171,6 +184,12 @@ struct Table {
 }
 
 extension MeasuredRow {
+    /// Streams opened ÷ the seconds the open phase took.
+    var acceptsPerSecond: Double? {
+        guard let seconds = connectSeconds, seconds > 0, connectionsOpened > 0 else { return nil }
+        return Double(connectionsOpened) / seconds
+    }
+
     /// Notes on the connections and the framing, for either scenario.
     var connectionNotes: [String] {
         var notes: [String] = []
@@ -231,6 +250,7 @@ enum Report {
             .left(name, server),
             .left("mode", mode),
             .right("\(Row.connectionName)s") { "\($0.connectionsOpened)/\($0.connectionsRequested)" },
+            .right("accepts/s") { cell($0.acceptsPerSecond, 0) },
         ]
     }
 
@@ -255,6 +275,9 @@ enum Report {
             columns: leadingColumns(name: "framework", \.framework, mode: \.mode) + [
                 .right("hz") { "\($0.hz)" },
                 .right("events/s") { cell($0.eventsPerSecond, 1) },
+                .right("short req/s") { cell($0.probeRate, 2) },
+                .right("short req p50 ms") { cell($0.probeRoundTripP50Ms, 1) },
+                .right("short req p99 ms") { cell($0.probeRoundTripP99Ms, 1) },
             ] + trailingColumns()
         )
     }

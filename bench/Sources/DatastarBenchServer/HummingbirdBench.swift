@@ -38,6 +38,8 @@ func runHummingbird(feed: Feed, broadcast: Broadcast, port: Int, group: any Even
         try broadcast.publish()
         return .noContent
     }
+    router.get("/heap") { _, _ in Heap.report() }
+    router.post("/heap/trim") { _, _ in Heap.trim() }
     let app = Application(
         router: router,
         configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil, backlog: 4096),

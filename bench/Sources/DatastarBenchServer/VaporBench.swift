@@ -44,6 +44,8 @@ func runVapor(feed: Feed, broadcast: Broadcast, port: Int, group: any EventLoopG
         try broadcast.publish()
         return .noContent
     }
+    app.get("heap") { _ in Heap.report() }
+    app.post("heap", "trim") { _ in Heap.trim() }
     try await app.server.start(address: nil)
     announce(port: app.http.server.shared.localAddress?.port ?? 0)
     // Serves until SIGTERM or SIGINT, then shuts down gracefully as a deployed server does:
