@@ -197,21 +197,16 @@ struct ChurnRowRunner {
 
     func run(_ spec: ChurnRowSpec) -> ChurnRowResult {
         var result = ChurnRowResult(spec: spec)
-        let executable: URL
-        let arguments: [String]
-        if spec.server == HubRowSpec.baselineServer {
-            guard let baseline else {
-                result.failure = "no C baseline executable"
-                return result
-            }
-            executable = baseline
-            arguments = ["--port", "0"]
-        } else {
-            executable = settings.server
-            arguments = [
-                "--port", "0", "--framework", spec.server, "--mode", spec.mode == "hub" ? "reactor" : "task",
-                "--threads", String(settings.serverThreads),
-            ]
+        guard
+            let (executable, arguments) = hubServerCommand(
+                spec.server,
+                mode: spec.mode,
+                baseline: baseline,
+                settings: settings
+            )
+        else {
+            result.failure = "no C baseline executable"
+            return result
         }
         harness.run(executable: executable, arguments: arguments, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)

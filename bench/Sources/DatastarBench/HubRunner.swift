@@ -46,21 +46,16 @@ struct HubRowRunner {
 
     func run(_ spec: HubRowSpec) -> HubRowResult {
         var result = HubRowResult(spec: spec)
-        let executable: URL
-        let arguments: [String]
-        if spec.server == HubRowSpec.baselineServer {
-            guard let baseline else {
-                result.failure = "no C baseline executable"
-                return result
-            }
-            executable = baseline
-            arguments = ["--port", "0"]
-        } else {
-            executable = settings.server
-            arguments = [
-                "--port", "0", "--framework", spec.server, "--mode", spec.mode == "hub" ? "reactor" : "task",
-                "--threads", String(settings.serverThreads),
-            ]
+        guard
+            let (executable, arguments) = hubServerCommand(
+                spec.server,
+                mode: spec.mode,
+                baseline: baseline,
+                settings: settings
+            )
+        else {
+            result.failure = "no C baseline executable"
+            return result
         }
         harness.run(executable: executable, arguments: arguments, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
@@ -208,4 +203,23 @@ enum CBaseline {
         }
         return binary
     }
+}
+
+/// The command that serves `GET /sub` and `POST /publish` for `server` in `mode` (`hub` or
+/// `task`): the C baseline, or datastar-bench-server; `nil` when the C baseline is asked for
+/// but there is no executable for it.
+func hubServerCommand(
+    _ server: String,
+    mode: String,
+    baseline: URL?,
+    settings: RunSettings
+) -> (executable: URL, arguments: [String])? {
+    if server == HubRowSpec.baselineServer {
+        return baseline.map { ($0, ["--port", "0"]) }
+    }
+    let arguments = [
+        "--port", "0", "--framework", server, "--mode", mode == "hub" ? "reactor" : "task",
+        "--threads", String(settings.serverThreads),
+    ]
+    return (settings.server, arguments)
 }
