@@ -58,13 +58,7 @@ final class LoopHub {
                 list[index] = last
                 last.hubPositions[topic] = index
             }
-            if list.capacity > 64, list.count < list.capacity / 4 {
-                // Give back what a crowd that has left needed.
-                var smaller: [DatastarConnection] = []
-                smaller.reserveCapacity(list.count * 2)
-                smaller.append(contentsOf: list)
-                list = smaller
-            }
+            list.releaseSparseCapacity()
             subscribers[topic] = list.isEmpty ? nil : list
         }
         connection.hubPositions = [:]

@@ -101,12 +101,9 @@ final class IntervalTimer {
             round = nil
             // An emptied timer keeps no capacity for the connections it had.
             slots = Array(repeating: [], count: slotCount)
-        } else if slots[slot].capacity > 64, slots[slot].count < slots[slot].capacity / 4 {
-            // Give back what a crowd that has left needed (indices stay as they are).
-            var smaller: [DatastarConnection] = []
-            smaller.reserveCapacity(slots[slot].count * 2)
-            smaller.append(contentsOf: slots[slot])
-            slots[slot] = smaller
+        } else {
+            // Indices stay as they are: the elements keep their order.
+            slots[slot].releaseSparseCapacity()
         }
     }
 

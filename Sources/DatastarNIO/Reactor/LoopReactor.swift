@@ -51,7 +51,7 @@ final class LoopReactor {
             guard let self, let connection else { return }
             self.close(connection, .clientGone)
         }
-        // A client already gone (its channel closed, or its FIN seen) has been closed just now.
+        // A client already gone (its channel closed before it was added) has been closed just now.
         guard connection.state != .closed else { return }
         if let subscription = stream.subscription {
             // Replays what the client missed into its output, before onConnect adds to it.

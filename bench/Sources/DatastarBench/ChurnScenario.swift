@@ -197,18 +197,7 @@ struct ChurnRowRunner {
 
     func run(_ spec: ChurnRowSpec) -> ChurnRowResult {
         var result = ChurnRowResult(spec: spec)
-        guard
-            let (executable, arguments) = hubServerCommand(
-                spec.server,
-                mode: spec.mode,
-                baseline: baseline,
-                settings: settings
-            )
-        else {
-            result.failure = "no C baseline executable"
-            return result
-        }
-        harness.run(executable: executable, arguments: arguments, into: &result) { server, slots, result in
+        harness.runHubServer(spec.server, mode: spec.mode, baseline: baseline, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
         }
         return result

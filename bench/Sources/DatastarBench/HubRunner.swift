@@ -46,18 +46,7 @@ struct HubRowRunner {
 
     func run(_ spec: HubRowSpec) -> HubRowResult {
         var result = HubRowResult(spec: spec)
-        guard
-            let (executable, arguments) = hubServerCommand(
-                spec.server,
-                mode: spec.mode,
-                baseline: baseline,
-                settings: settings
-            )
-        else {
-            result.failure = "no C baseline executable"
-            return result
-        }
-        harness.run(executable: executable, arguments: arguments, into: &result) { server, slots, result in
+        harness.runHubServer(spec.server, mode: spec.mode, baseline: baseline, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
         }
         return result
@@ -205,21 +194,29 @@ enum CBaseline {
     }
 }
 
-/// The command that serves `GET /sub` and `POST /publish` for `server` in `mode` (`hub` or
-/// `task`): the C baseline, or datastar-bench-server; `nil` when the C baseline is asked for
-/// but there is no executable for it.
-func hubServerCommand(
-    _ server: String,
-    mode: String,
-    baseline: URL?,
-    settings: RunSettings
-) -> (executable: URL, arguments: [String])? {
-    if server == HubRowSpec.baselineServer {
-        return baseline.map { ($0, ["--port", "0"]) }
+extension RowHarness {
+    /// Runs a row against the server that serves `GET /sub` and `POST /publish` for `server` in
+    /// `mode` (`hub` or `task`): the C baseline, or datastar-bench-server. A row that asks for
+    /// the C baseline without an executable for it fails.
+    func runHubServer<Row: MeasuredRow>(
+        _ server: String,
+        mode: String,
+        baseline: URL?,
+        into result: inout Row,
+        measure: (ServerProcess, [LoopSlot], inout Row) throws -> Void
+    ) {
+        if server == HubRowSpec.baselineServer {
+            guard let baseline else {
+                result.failure = "no C baseline executable"
+                return
+            }
+            run(executable: baseline, arguments: ["--port", "0"], into: &result, measure: measure)
+        } else {
+            let arguments = [
+                "--port", "0", "--framework", server, "--mode", mode == "hub" ? "reactor" : "task",
+                "--threads", String(settings.serverThreads),
+            ]
+            run(executable: settings.server, arguments: arguments, into: &result, measure: measure)
+        }
     }
-    let arguments = [
-        "--port", "0", "--framework", server, "--mode", mode == "hub" ? "reactor" : "task",
-        "--threads", String(settings.serverThreads),
-    ]
-    return (settings.server, arguments)
 }
