@@ -30,8 +30,9 @@ import ServiceLifecycle
 /// is sent, and the response ends when the closure returns. If the closure throws, the stream
 /// ends and the error is logged. A keep-alive comment goes out when the stream has been quiet
 /// for `keepAlive`; the closure is cancelled when the client is gone (a write failed, or — with
-/// a ``DatastarRequestContext`` — the channel closed) and on graceful shutdown. The stream is
-/// compressed when the client accepts a coding that `compression` offers, each event flushed.
+/// a ``DatastarRequestContext`` — the channel closed or, on HTTP/1.1, the client half-closed
+/// it) and on graceful shutdown. The stream is compressed when the client accepts a coding
+/// that `compression` offers, each event flushed.
 public struct DatastarResponse: ResponseGenerator {
     private let body: DatastarResponseBody
     private let keepAlive: Duration?
@@ -70,15 +71,20 @@ public struct DatastarResponse: ResponseGenerator {
         let compression = self.compression
         let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        let isHTTP1 = context.isHTTP1 == true
         return .datastar(context, coding: coding) { writer in
             let close = AsyncStreamRunner.CloseSignal()
+            let watch = channel.map { channel in
+                channel.eventLoop.submit { ClientGoneWatch(channel: channel, watchHalfClosure: isHTTP1) }
+            }
+            defer { watch?.whenSuccess { $0.stop() } }
             let end = await withGracefulShutdownHandler {
                 await AsyncStreamRunner.relay(
                     body,
                     allocator: channel?.allocator ?? ByteBufferAllocator(),
                     logger: logger,
                     keepAlive: keepAlive,
-                    closeFuture: channel?.closeFuture,
+                    closeFuture: watch?.flatMap(\.future),
                     close: close,
                     contentCoding: coding,
                     compression: compression,

@@ -123,11 +123,16 @@ struct HummingbirdTransport: ReactorTransport {
     /// Where chunks are written on HTTP/1: the response encoder's context, looked up at the
     /// first use (on the loop); `.some(nil)` once the lookup found none.
     private let encoder: NIOLoopBoundBox<ChannelHandlerContext??>
+    /// What tells that the client is gone (on HTTP/1 its FIN too), set up at the first use.
+    private let clientGone: NIOLoopBoundBox<ClientGoneWatch?>
+    private let isHTTP1: Bool
 
     init(channel: any Channel, done: CheckedContinuation<StreamEnd, Never>, isHTTP1: Bool) {
         self.channel = channel
         self.done = done
+        self.isHTTP1 = isHTTP1
         self.encoder = NIOLoopBoundBox.makeBoxSendingValue(isHTTP1 ? nil : .some(nil), eventLoop: channel.eventLoop)
+        self.clientGone = NIOLoopBoundBox.makeEmptyBox(valueType: ClientGoneWatch.self, eventLoop: channel.eventLoop)
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -151,14 +156,24 @@ struct HummingbirdTransport: ReactorTransport {
     }
 
     func finish() {
+        clientGone.value?.stop()
         done.resume(returning: .finished)
     }
 
     func abort() {
+        clientGone.value?.stop()
         done.resume(returning: .aborted)
     }
 
-    var closeFuture: EventLoopFuture<Void>? { channel.closeFuture }
+    /// Completes when the channel closes or, on HTTP/1, when the client half-closes it: the
+    /// reactor then ends the stream (``DatastarNIO/StreamCloseReason/clientGone``). Asked once,
+    /// on the loop, when the reactor adds the connection.
+    var closeFuture: EventLoopFuture<Void>? {
+        if let watch = clientGone.value { return watch.future }
+        let watch = ClientGoneWatch(channel: channel, watchHalfClosure: isHTTP1)
+        clientGone.value = watch
+        return watch.future
+    }
 
     /// On HTTP/1.1 the channel is the TCP socket: what it holds unsent. An HTTP/2 stream shares
     /// its connection's socket, so it cannot tell.
