@@ -91,14 +91,17 @@ final class ClientHalfCloseHandler: ChannelInboundHandler, RemovableChannelHandl
         promise.succeed()
     }
 
+    // Each event is passed on before the promise completes: what the promise sets off may
+    // remove this handler, and an event passed on after that would be lost (Hummingbird would
+    // then never see the end of input, and never close the connection).
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { clientGone() }
         context.fireUserInboundEventTriggered(event)
+        if let event = event as? ChannelEvent, event == .inputClosed { clientGone() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        clientGone()
         context.fireChannelInactive()
+        clientGone()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
