@@ -17,7 +17,7 @@ import Testing
 
 /// A raw HTTP/1.1 client that tells when the first bytes of the response arrived; it reads and
 /// discards the rest. It does not allow half-closure, so the server's FIN closes its channel.
-private final class FirstBytesHandler: ChannelInboundHandler {
+final class FirstBytesHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private let firstBytes: EventLoopPromise<Void>
     private var arrived = false
@@ -36,8 +36,9 @@ private final class FirstBytesHandler: ChannelInboundHandler {
     }
 }
 
-/// Connects, sends `GET path`, and returns the channel once the response has begun.
-private func openRawStream(port: Int, path: String) async throws -> any Channel {
+/// Connects, sends `GET path`, and returns the channel once the response has begun (a raw
+/// client: no pool, no limit on connections, the server's FIN closes it).
+func openRawStream(port: Int, path: String) async throws -> any Channel {
     let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
     let firstBytes = eventLoop.makePromise(of: Void.self)
     let channel = try await ClientBootstrap(group: eventLoop)

@@ -16,6 +16,7 @@ import DatastarHummingbird
 import DatastarNIO
 import DatastarVapor
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -84,6 +85,24 @@ struct ReactorRoutes: Sendable {
             onDisconnect: reportDisconnect
         ) { sse in
             try sse.send(.patchElements(#"<p id="flood">\#(payload)</p>"#))
+        }
+    }
+
+    /// How long each update of a `/heavy` stream keeps its event loop busy, in microseconds;
+    /// 0 until a test turns the load on.
+    static let heavyMicroseconds = NIOLockedValueBox(0)
+
+    /// Counts at 50 Hz, and keeps the loop busy for `heavyMicroseconds` at each update: a
+    /// stand-in for updaters that render a lot, to overload a loop on purpose.
+    func heavy() -> DatastarStream {
+        DatastarStream(every: .milliseconds(20), keepAlive: .seconds(60), reactor: reactor) { sse in
+            let busy = Self.heavyMicroseconds.withLockedValue { $0 }
+            if busy > 0 {
+                let clock = ContinuousClock()
+                let end = clock.now + .microseconds(busy)
+                while clock.now < end {}
+            }
+            try Self.count(sse)
         }
     }
 
@@ -156,6 +175,7 @@ struct ReactorRoutes: Sendable {
         router.get("/throwing") { _, _ in throwing() }
         router.get("/closing") { _, _ in closing() }
         router.get("/flood") { _, _ in flood() }
+        router.get("/heavy") { _, _ in heavy() }
         router.get("/waiting") { request, _ in
             let keepAlive = request.uri.queryParameters.get("ka", as: Int.self) ?? 200
             return DatastarHummingbird.DatastarResponse(
@@ -187,6 +207,7 @@ struct ReactorRoutes: Sendable {
         app.get("throwing") { _ in throwing() }
         app.get("closing") { _ in closing() }
         app.get("flood") { _ in flood() }
+        app.get("heavy") { _ in heavy() }
         app.get("waiting") { request in
             let keepAlive: Int = request.query["ka"] ?? 200
             return DatastarVapor.DatastarResponse(

@@ -21,6 +21,8 @@ import NIOCore
 final class LoopHub {
     let eventLoop: any EventLoop
     let budget: LoopTaskBudget
+    /// The loop's one pause, shared with the reactors on it.
+    let loopYield: LoopYield
     private var subscribers: [String: [DatastarConnection]] = [:]
     /// Messages waiting to be written, oldest first, from `queueStart` on.
     private var queue: [HubDelivery] = []
@@ -36,6 +38,7 @@ final class LoopHub {
     init(eventLoop: any EventLoop, budget: LoopTaskBudget = .default) {
         self.eventLoop = eventLoop
         self.budget = budget
+        self.loopYield = LoopYield.of(eventLoop)
     }
 
     func add(_ connection: DatastarConnection, to topics: [String]) {
@@ -81,9 +84,20 @@ final class LoopHub {
         run()
     }
 
+    /// Runs again at `deadline`.
+    private func schedule(at deadline: NIODeadline) {
+        let hub = NIOLoopBound(self, eventLoop: eventLoop)
+        continuation = eventLoop.scheduleTask(deadline: deadline) { hub.value.run() }
+    }
+
     /// One run: writes until the budget is spent or nothing is left.
     private func run() {
         continuation = nil
+        // The loop's engine work is paused (a run spent its budget): go on after the pause.
+        if let resume = loopYield.pending() {
+            schedule(at: resume)
+            return
+        }
         var allowance = LoopTaskAllowance(budget)
         var reactors: [ObjectIdentifier: LoopReactor] = [:]
         var spent = false
@@ -127,10 +141,12 @@ final class LoopHub {
             if work.next >= 0 { current = work }
         }
         for reactor in reactors.values { reactor.reportMetrics() }
+        // A spent budget pauses every run of the engine on this loop, so that the loop polls
+        // its sockets before the next one.
+        let resume = spent ? loopYield.pause() : nil
         if current != nil || queueStart < queue.count {
             yields += 1
-            let hub = NIOLoopBound(self, eventLoop: eventLoop)
-            continuation = eventLoop.scheduleTask(in: LoopTaskBudget.yieldDelay) { hub.value.run() }
+            schedule(at: resume ?? eventLoop.now)
         } else {
             // Nothing left: keep no capacity for a burst that has passed.
             queue = []

@@ -76,10 +76,10 @@ final class IntervalTimer {
         }
     }
 
-    /// Goes on with the round in progress after the loop has polled its sockets.
-    private func scheduleContinuation() {
+    /// Goes on with the round in progress at `deadline`, the end of the loop's pause.
+    private func scheduleContinuation(at deadline: NIODeadline) {
         let timer = NIOLoopBound(self, eventLoop: reactor.eventLoop)
-        task = reactor.eventLoop.scheduleTask(in: LoopTaskBudget.yieldDelay) {
+        task = reactor.eventLoop.scheduleTask(deadline: deadline) {
             timer.value.continueRound()
         }
     }
@@ -110,6 +110,11 @@ final class IntervalTimer {
     /// A firing: begins the round of the next slot.
     func fire(deadline: NIODeadline) {
         task = nil
+        // The loop's engine work is paused (a run spent its budget): fire after the pause.
+        if let resume = reactor.loopYield.pending() {
+            schedule(at: resume)
+            return
+        }
         let slot = nextSlot
         nextSlot = (nextSlot + 1) % slotCount
         roundNumber &+= 1
@@ -122,6 +127,10 @@ final class IntervalTimer {
     func continueRound() {
         task = nil
         guard var current = round else { return }
+        if let resume = reactor.loopYield.pending() {
+            scheduleContinuation(at: resume)
+            return
+        }
         let now = reactor.eventLoop.now
         var allowance = LoopTaskAllowance(reactor.owner.taskBudget)
         // Backwards, so that a connection closed during its visit (swapped out with the last
@@ -129,6 +138,7 @@ final class IntervalTimer {
         // connection moved by a close between two runs from being visited twice.
         var index = min(current.next, slots[current.slot].count - 1)
         var yielding = false
+        var spent = false
         while index >= 0 {
             if index < slots[current.slot].count {
                 let connection = slots[current.slot][index]
@@ -136,6 +146,7 @@ final class IntervalTimer {
                     connection.visitedRound = roundNumber
                     reactor.visit(connection, now: now)
                     if !allowance.spend() {
+                        spent = true
                         yielding = index > 0
                         index -= 1
                         break
@@ -145,6 +156,9 @@ final class IntervalTimer {
             index -= 1
         }
         reactor.reportMetrics()
+        // A spent budget pauses every run of the engine on this loop, so that the loop polls
+        // its sockets before the next one.
+        let resume = spent ? reactor.loopYield.pause() : nil
         // The last connection closed (remove() stopped the timer), or one added since then
         // started it again.
         guard count > 0, task == nil else { return }
@@ -152,13 +166,13 @@ final class IntervalTimer {
             current.next = index
             round = current
             yields += 1
-            scheduleContinuation()
+            scheduleContinuation(at: resume ?? reactor.eventLoop.now)
             return
         }
         round = nil
         var next = current.deadline + step
         let later = reactor.eventLoop.now
         if next + step < later { next = later + LoopTaskBudget.yieldDelay }
-        schedule(at: next)
+        schedule(at: max(next, resume ?? next))
     }
 }

@@ -20,6 +20,8 @@ import NIOCore
 final class LoopReactor {
     let eventLoop: any EventLoop
     unowned let owner: DatastarReactor
+    /// The loop's one pause, shared with the other reactors and the hubs on it.
+    let loopYield: LoopYield
     var connections: [UInt64: DatastarConnection] = [:]
     var timers: [Int64: IntervalTimer] = [:]
     var unreportedEvents = 0
@@ -28,6 +30,7 @@ final class LoopReactor {
     init(eventLoop: any EventLoop, owner: DatastarReactor) {
         self.eventLoop = eventLoop
         self.owner = owner
+        self.loopYield = LoopYield.of(eventLoop)
     }
 
     var activeTimerCount: Int { timers.values.filter(\.isRunning).count }
