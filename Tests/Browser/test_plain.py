@@ -55,7 +55,9 @@ class PlainResponses(unittest.TestCase):
         self.assertEqual(b.text("plain-word"), "json")
         # datastar-only-if-missing: true adds the new signal and leaves the existing one alone.
         b.click("plain-signals-if-missing")
-        b.wait_text("plain-added", lambda v: v == "only if missing", "shows the added signal")
+        b.wait_text("plain-signals-json", lambda v: json.loads(v or "{}").get("plainAdded") == "only if missing",
+                    "shows the added signal")
+        self.assertEqual(json.loads(b.text("plain-signals-json"))["plainCount"], 42)
         self.assertEqual(b.text("plain-count"), "42")
 
     def test_javascript_runs_with_its_attributes(self):

@@ -71,6 +71,13 @@ struct PlainPage: Sendable {
         }
     }
 
+    /// What this page adds to the main page's style.
+    static let css = """
+        .plain button{margin:4px 6px 0 0}
+        .plain pre{white-space:pre-wrap;word-break:break-all;font-size:12px;color:var(--muted)}
+        .plain ol{max-height:10em;overflow:auto}
+        """
+
     func render() -> String {
         """
         <!doctype html>
@@ -80,7 +87,7 @@ struct PlainPage: Sendable {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>swift-datastar: plain responses</title>
         <link rel="icon" href="data:,">
-        <style>\(Page.css)</style>
+        <style>\(Page.css)\(Self.css)</style>
         \(client.tag)
         </head>
         <body data-signals="{plainCount: 0, plainWord: '', plainFound: '', text: 'swift'}">
@@ -89,35 +96,35 @@ struct PlainPage: Sendable {
           <div class="brand"><div class="logo">✦</div><div><h1>Plain responses</h1>
           <p>One patch per request, no stream: the client applies the response once.</p></div></div>
         </header>
-        <main class="grid">
+        <main class="grid plain">
         <section class="card span3">
           <div class="card-head"><div><h2>text/html</h2><p>Appended to the list (datastar-selector, datastar-mode).</p>\
         </div></div>
           <ul id="plain-list"><li>first</li></ul>
-          <button id="plain-elements" data-on:click="\(DatastarAction.get("/plain/elements"))">Append</button>
-          <button id="plain-long-button" data-on:click="\(DatastarAction.get("/plain/long"))">Long list</button>
+          <button class="primary" id="plain-elements" data-on:click="\(DatastarAction.get("/plain/elements"))">Append</button>
+          <button class="primary" id="plain-long-button" data-on:click="\(DatastarAction.get("/plain/long"))">Long list</button>
           <ol id="plain-long"></ol>
         </section>
         <section class="card span3">
           <div class="card-head"><div><h2>application/json</h2><p>Patches signals (datastar-only-if-missing).</p>\
         </div></div>
-          <p>count <b id="plain-count" data-text="$plainCount">…</b>, word <b id="plain-word" data-text="$plainWord"></b>, \
-        added <b id="plain-added" data-text="$plainAdded ?? ''"></b></p>
-          <button id="plain-signals" data-on:click="\(DatastarAction.get("/plain/signals"))">Set</button>
-          <button id="plain-signals-if-missing" data-on:click="\(DatastarAction.get("/plain/signals-if-missing"))">\
+          <p>count <b id="plain-count" data-text="$plainCount">…</b>, word <b id="plain-word" data-text="$plainWord"></b></p>
+          <pre id="plain-signals-json" data-json-signals__terse></pre>
+          <button class="primary" id="plain-signals" data-on:click="\(DatastarAction.get("/plain/signals"))">Set</button>
+          <button class="primary" id="plain-signals-if-missing" data-on:click="\(DatastarAction.get("/plain/signals-if-missing"))">\
         Set if missing</button>
         </section>
         <section class="card span3">
           <div class="card-head"><div><h2>text/javascript</h2><p>Runs a script (datastar-script-attributes).</p>\
         </div></div>
           <p id="plain-script-result">not run yet</p>
-          <button id="plain-script" data-on:click="\(DatastarAction.get("/plain/script"))">Run</button>
+          <button class="primary" id="plain-script" data-on:click="\(DatastarAction.get("/plain/script"))">Run</button>
         </section>
         <section class="card span3">
           <div class="card-head"><div><h2>QUERY</h2><p>Signals in the body of a safe request (@query, client 1.0.4).</p>\
         </div></div>
           <input id="plain-text" data-bind:text aria-label="search text">
-          <button id="plain-query" data-on:click="\(DatastarAction.query("/plain/search"))">Search</button>
+          <button class="primary" id="plain-query" data-on:click="\(DatastarAction.query("/plain/search"))">Search</button>
           <p id="plain-found" data-text="$plainFound"></p>
         </section>
         </main>
