@@ -45,6 +45,9 @@ extension RouterMethods {
     ///     try await sse.send(.patchElements(#"<p id="greeting">Hello, \#(signals.name)</p>"#))
     /// }
     /// ```
+    ///
+    /// Any method routes, the client's `@query()` too: `router.datastar(.query, "/search",
+    /// signals: Search.self) { … }` reads the signals from the QUERY request's body.
     @discardableResult
     public func datastar<Signals: Decodable & Sendable>(
         _ method: HTTPRequest.Method,

@@ -73,4 +73,20 @@ extension RouterMethods where Context: DatastarRequestContext {
     ) -> Self {
         on(path, method: .delete, use: handler)
     }
+
+    /// Adds a QUERY route (the client's `@query()`) whose handler returns a reactor stream or
+    /// a poll.
+    @discardableResult
+    public func query(
+        _ path: RouterPath = "",
+        use handler: @escaping @Sendable (Request, Context) async throws -> some DatastarChannelResponse
+    ) -> Self {
+        on(path, method: .datastarQuery, use: handler)
+    }
+}
+
+extension HTTPRequest.Method {
+    /// `QUERY`, spelled without the `.query` of newer swift-http-types releases so the SDK
+    /// builds with older ones too.
+    static let datastarQuery = HTTPRequest.Method("QUERY")!
 }

@@ -21,7 +21,8 @@ extension Request {
     }
 
     /// Reads the request's Datastar signals into a `Decodable` type: from the `datastar` query
-    /// parameter for GET and DELETE, from the JSON body for POST, PUT and PATCH.
+    /// parameter for GET and DELETE, from the JSON body for POST, PUT, PATCH and QUERY (the
+    /// client's `@query()`, since 1.0.4).
     ///
     /// ```swift
     /// let signals = try await req.datastarSignals(Search.self)

@@ -44,6 +44,10 @@ extension RoutesBuilder {
     ///     try await sse.send(.patchElements(#"<p id="greeting">Hello, \#(signals.name)</p>"#))
     /// }
     /// ```
+    ///
+    /// Vapor routes any method by name, the client's `@query()` too: `app.datastar(.RAW(value:
+    /// "QUERY"), "search", signals: Search.self) { … }` reads the signals from the QUERY
+    /// request's body (NIO's HTTPMethod has no `.QUERY` case).
     @discardableResult
     public func datastar<Signals: Decodable & Sendable>(
         _ method: HTTPMethod,

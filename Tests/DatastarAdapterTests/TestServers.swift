@@ -84,6 +84,7 @@ enum TestRoutes {
     ) {
         ReactorRoutes(reactor: reactor, probe: probe, hub: hub).register(on: router)
         CompressionRoutes(triggers: Triggers(), reactor: reactor).register(on: router)
+        PlainRoutes.register(on: router)
         router.get("/gated") { _, _ in DatastarResponse(gated(gate)) }
         router.get("/until-gone") { _, _ in DatastarResponse(untilGone(probe)) }
         router.datastar(.post, "/greet", signals: Greeting.self, use: greet)
@@ -98,6 +99,7 @@ enum TestRoutes {
     static func register(on app: Vapor.Application, gate: Gate, probe: Probe, hub: DatastarHub) {
         ReactorRoutes(reactor: app.datastar.reactor, probe: probe, hub: hub).register(on: app)
         CompressionRoutes(triggers: Triggers(), reactor: app.datastar.reactor).register(on: app)
+        PlainRoutes.register(on: app)
         app.get("gated") { _ in DatastarResponse(gated(gate)) }
         app.get("until-gone") { _ in DatastarResponse(untilGone(probe)) }
         app.datastar(.POST, "greet", signals: Greeting.self, use: greet)

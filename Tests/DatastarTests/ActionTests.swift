@@ -21,13 +21,15 @@ struct ActionTests {
         #expect("\(DatastarAction.get("/feed"))" == "@get('/feed')")
     }
 
-    @Test func allFiveMethods() {
-        #expect(DatastarAction.Method.allCases.map(\.rawValue) == ["get", "post", "put", "patch", "delete"])
+    @Test func allSixMethods() {
+        #expect(DatastarAction.Method.allCases.map(\.rawValue) == ["get", "post", "put", "patch", "delete", "query"])
         #expect(DatastarAction.get("/a").description == "@get('/a')")
         #expect(DatastarAction.post("/a").description == "@post('/a')")
         #expect(DatastarAction.put("/a").description == "@put('/a')")
         #expect(DatastarAction.patch("/a").description == "@patch('/a')")
         #expect(DatastarAction.delete("/a").description == "@delete('/a')")
+        #expect(DatastarAction.query("/a").description == "@query('/a')")
+        #expect(DatastarAction.query("/a", .init(retry: .never)).description == "@query('/a', {retry: 'never'})")
         for method in DatastarAction.Method.allCases {
             #expect(DatastarAction(method, "/b").description == "@\(method.rawValue)('/b')")
         }
@@ -37,6 +39,7 @@ struct ActionTests {
         let options = DatastarAction.Options(contentType: .form)
         #expect(DatastarAction.post("/t", options) == DatastarAction(.post, "/t", options: options))
         #expect(DatastarAction.delete("/t") == DatastarAction(.delete, "/t"))
+        #expect(DatastarAction.query("/t", options) == DatastarAction(.query, "/t", options: options))
     }
 
     @Test func defaultOptionsRenderNothing() {

@@ -138,7 +138,7 @@ struct HTMLTests {
 struct ClientScriptTests {
     @Test func cdnUsesThePinnedVersion() {
         let version = DatastarClientScript.pinnedVersion
-        #expect(!version.isEmpty)
+        #expect(version == "1.0.4")
         let script = DatastarClientScript.cdn()
         #expect(script.url == "https://cdn.jsdelivr.net/gh/starfederation/datastar@\(version)/bundles/datastar.js")
         #expect(

@@ -54,7 +54,7 @@ struct RawSignalsTests {
         #expect(try raw(method, query: "datastar=\(Self.encodedN1)", body: bytes(#"{"n":2}"#)) == #"{"n":1}"#)
     }
 
-    @Test(arguments: ["POST", "PUT", "PATCH", "post", "Put", "pAtCh"])
+    @Test(arguments: ["POST", "PUT", "PATCH", "QUERY", "post", "Put", "pAtCh", "query"])
     func bodyMethodsReadTheBody(method: String) throws {
         #expect(try raw(method, body: bytes(#"{"n":2}"#)) == #"{"n":2}"#)
         // The query is ignored.
@@ -106,7 +106,7 @@ struct RawSignalsTests {
 
     @Test(arguments: [[UInt8]?.none, []])
     func missingBody(body: [UInt8]?) {
-        for method in ["POST", "PUT", "PATCH"] {
+        for method in ["POST", "PUT", "PATCH", "QUERY"] {
             #expect(throws: SignalsError.missing(.body)) {
                 try DatastarSignals.rawSignals(method: method, query: "datastar=%7B%7D", body: body)
             }
@@ -130,6 +130,9 @@ struct RawSignalsTests {
         #expect(throws: SignalsError.tooLarge(limit: 7)) {
             try DatastarSignals.rawSignals(method: "PUT", query: nil, body: body, limit: 7)
         }
+        #expect(throws: SignalsError.tooLarge(limit: 7)) {
+            try DatastarSignals.rawSignals(method: "QUERY", query: nil, body: body, limit: 7)
+        }
     }
 
     @Test func defaultLimit() throws {
@@ -147,7 +150,7 @@ struct RawSignalsTests {
         }
     }
 
-    @Test(arguments: ["HEAD", "OPTIONS", "CONNECT", "TRACE", "head", "", "GETX"])
+    @Test(arguments: ["HEAD", "OPTIONS", "CONNECT", "TRACE", "head", "", "GETX", "QUERYX", "SEARCH"])
     func unsupportedMethods(method: String) {
         #expect(throws: SignalsError.unsupportedMethod(method)) {
             try DatastarSignals.rawSignals(method: method, query: "datastar=%7B%7D", body: bytes("{}"))
@@ -160,6 +163,8 @@ struct RawSignalsTests {
         #expect(SignalsLocation(method: "POST") == .body)
         #expect(SignalsLocation(method: "put") == .body)
         #expect(SignalsLocation(method: "Patch") == .body)
+        #expect(SignalsLocation(method: "QUERY") == .body)
+        #expect(SignalsLocation(method: "query") == .body)
         #expect(SignalsLocation(method: "HEAD") == nil)
         #expect(SignalsLocation(method: "OPTIONS") == nil)
         #expect(SignalsLocation(method: "") == nil)

@@ -26,6 +26,11 @@ struct Page: Sendable {
     /// Says what carries hub messages, for the header.
     let backplaneLabel: String
 
+    /// The client's version for the header: the pinned one from the CDN; unknown for a local file.
+    var clientVersion: String {
+        client == .cdn() ? " \(DatastarClientScript.pinnedVersion)" : ""
+    }
+
     func render(live: String, board: String, stats: String) -> String {
         """
         <!doctype html>
@@ -48,7 +53,7 @@ struct Page: Sendable {
           <div class="brand"><div class="logo">✦</div><div><h1>swift-datastar</h1>
           <p>The Datastar SDK for Swift, live: Hummingbird 2 on SwiftNIO</p></div></div>
           <div class="badges">\(Self.connectionBadge)<span class="badge">hub: <b>\(HTML.escape(backplaneLabel))</b></span>\
-        <span class="badge">client: <b>Datastar \(DatastarClientScript.pinnedVersion)</b> · \(HTML.escape(clientLabel))</span>\
+        <span class="badge">client: <b>Datastar\(clientVersion)</b> · \(HTML.escape(clientLabel))</span>\
         \(Self.compressionBadge(nil))</div>
         </header>
         <main class="grid">
@@ -83,7 +88,8 @@ struct Page: Sendable {
         <code>.patchSignals</code></div>
         </section>
         </main>
-        <footer class="foot">Open this page in another window to see the board and the counts follow.</footer>
+        <footer class="foot">Open this page in another window to see the board and the counts follow. \
+        <a href="/plain">Plain responses and QUERY</a></footer>
         </div>
         </body>
         </html>

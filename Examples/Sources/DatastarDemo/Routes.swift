@@ -90,6 +90,8 @@ struct DemoRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: html))
             )
         }
+        // A page of its own: plain (non-SSE) responses and QUERY.
+        PlainPage(client: page.client).register(on: router)
         if let datastarJS {
             router.get("/datastar.js") { _, _ in
                 Response(

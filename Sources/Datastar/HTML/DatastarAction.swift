@@ -33,6 +33,8 @@ public struct DatastarAction: Sendable, Hashable, CustomStringConvertible {
         case patch
         /// `@delete`: signals go in the `datastar` query parameter.
         case delete
+        /// `@query` (client 1.0.4 and later): an HTTP `QUERY` request, signals in a JSON body.
+        case query
     }
 
     /// How the client encodes the request.
@@ -207,5 +209,11 @@ public struct DatastarAction: Sendable, Hashable, CustomStringConvertible {
     /// `@delete(url, options)`.
     public static func delete(_ url: String, _ options: Options = Options()) -> DatastarAction {
         DatastarAction(.delete, url, options: options)
+    }
+
+    /// `@query(url, options)`: an HTTP `QUERY` request (client 1.0.4 and later), safe and
+    /// idempotent like GET, with the signals in its body like POST.
+    public static func query(_ url: String, _ options: Options = Options()) -> DatastarAction {
+        DatastarAction(.query, url, options: options)
     }
 }

@@ -13,8 +13,11 @@
 
 /// Where the page loads the Datastar client from.
 public struct DatastarClientScript: Sendable, Hashable {
-    /// The version of the Datastar client this SDK is tested with, and the CDN default.
-    public static let pinnedVersion = "1.0.1"
+    /// The version of the Datastar client the SDK is built for, and the CDN default: 1.0.4.
+    ///
+    /// The SDK's own browser tests run on the 1.0.1 client, the newest they can fetch offline;
+    /// 1.0.4 adds `@query()`, whose signals the SDK reads from the body like POST's.
+    public static let pinnedVersion = "1.0.4"
 
     /// The URL of the client module.
     public var url: String

@@ -18,7 +18,7 @@
 /// that names the problem, never a 500.
 public enum SignalsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request carries no signals: no `datastar` query parameter (GET, DELETE), or an
-    /// empty body (POST, PUT, PATCH).
+    /// empty body (POST, PUT, PATCH, QUERY).
     case missing(SignalsLocation)
     /// The signals are not valid JSON; the payload says where and why.
     case notJSON(JSONParseError)
@@ -27,7 +27,7 @@ public enum SignalsError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongShape(String)
     /// The signals are larger than the limit, in bytes.
     case tooLarge(limit: Int)
-    /// The HTTP method carries no signals (only GET, DELETE, POST, PUT and PATCH do).
+    /// The HTTP method carries no signals (only GET, DELETE, POST, PUT, PATCH and QUERY do).
     case unsupportedMethod(String)
 
     /// 413 for ``tooLarge(limit:)``, 405 for ``unsupportedMethod(_:)``, 400 for the rest.

@@ -15,7 +15,7 @@
 public enum SignalsLocation: Sendable, Hashable {
     /// The `datastar` query parameter, URL-encoded JSON (GET and DELETE).
     case queryParameter
-    /// The request body, JSON (POST, PUT and PATCH).
+    /// The request body, JSON (POST, PUT, PATCH and QUERY).
     case body
 
     /// Where requests with the given HTTP method carry signals, or `nil` for a method that
@@ -23,7 +23,7 @@ public enum SignalsLocation: Sendable, Hashable {
     public init?(method: String) {
         switch method.uppercased() {
         case "GET", "DELETE": self = .queryParameter
-        case "POST", "PUT", "PATCH": self = .body
+        case "POST", "PUT", "PATCH", "QUERY": self = .body
         default: return nil
         }
     }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Datastar
+package import NIOCore
 
 /// How Datastar streams are compressed: which content codings the server offers, in its order
 /// of preference, and how much each compressor may work and remember.
@@ -139,6 +140,20 @@ public struct DatastarCompression: Sendable, Hashable {
             #endif
         }
         return DatastarCompressor(coding: coding, backend: backend)
+    }
+
+    /// `body` compressed whole, as one complete stream of `coding` (for gzip, with its
+    /// trailer): the body of a one-shot response. Identity returns `body` as is.
+    ///
+    /// - Throws: what ``makeCompressor(for:)`` and the compressor throw.
+    package func compressWhole(_ body: ByteBuffer, coding: ContentCoding) throws(DatastarCompressionError)
+        -> ByteBuffer
+    {
+        guard let compressor = try makeCompressor(for: coding) else { return body }
+        var output = try compressor.compress(body)
+        var end = try compressor.finish()
+        output.writeBuffer(&end)
+        return output
     }
 }
 

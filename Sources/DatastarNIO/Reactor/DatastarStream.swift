@@ -263,11 +263,8 @@ public struct DatastarPoll: Sendable {
             let connection = DatastarConnection(detachedOn: eventLoop, lastEventID: lastEventID)
             try update(connection)
             let output = connection.takeOutput()
-            guard let coding, let compressor = try compression.makeCompressor(for: coding) else { return output }
-            var body = try compressor.compress(output)
-            var end = try compressor.finish()
-            body.writeBuffer(&end)
-            return body
+            guard let coding else { return output }
+            return try compression.compressWhole(output, coding: coding)
         }
     }
 }
