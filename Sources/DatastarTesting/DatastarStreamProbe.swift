@@ -19,8 +19,11 @@ import NIOEmbedded
 /// Runs one reactor stream in a test, on a virtual clock: no socket, no server, no waiting.
 ///
 /// The probe registers the stream with a reactor of its own on a testing event loop whose
-/// time moves only when the test says so. Each ``advance(by:)`` runs every timer that falls
-/// due and returns what the stream wrote meanwhile, read as the browser would:
+/// time moves only when the test says so; `onConnect` has run when the test starts. Each
+/// ``advance(by:)`` runs every tick that falls due and returns what the stream wrote since
+/// the last call (the first call also returns what `onConnect` sent), read as the browser
+/// would. The first tick comes one `interval` after the connection, the next one `interval`
+/// later, and so on:
 ///
 /// ```swift
 /// try await withDatastarStreamProbe(DatastarStream(every: .seconds(1)) { sse in
@@ -49,14 +52,15 @@ public final class DatastarStreamProbe: Sendable {
     private let reason = NIOLockedValueBox<StreamCloseReason?>(nil)
     private let isShutDown = NIOLockedValueBox(false)
 
-    /// Registers `stream` as if a client had just opened it. Nothing runs until the first
-    /// ``advance(by:)``: then `onConnect`, and the timers that fall due. Internal: a testing
-    /// loop freed with timers pending traps, so the only way in is
-    /// ``withDatastarStreamProbe(_:lastEventID:_:)``, which always shuts the probe down.
+    /// Registers `stream` as if a client had just opened it; ``connect()`` runs the
+    /// registration. Internal: a testing loop freed with timers pending traps, so the only way
+    /// in is ``withDatastarStreamProbe(_:lastEventID:_:)``, which always shuts the probe down.
     init(_ stream: DatastarStream, lastEventID: String? = nil) {
         let loop = NIOAsyncTestingEventLoop()
         self.loop = loop
-        self.reactor = DatastarReactor(name: "probe")
+        // One slot: every tick of the stream comes a whole interval after the one before,
+        // the first a whole interval after the connection, whatever else the reactor runs.
+        self.reactor = DatastarReactor(name: "probe", maxSlots: 1)
         self.transport = ProbeTransport(loop: loop)
         var stream = stream
         let reason = self.reason
@@ -68,6 +72,12 @@ public final class DatastarStreamProbe: Sendable {
         stream.reactor = reactor
         connectionID = reactor.makeConnectionID()
         reactor.register(stream, id: connectionID, transport: transport, lastEventID: lastEventID)
+    }
+
+    /// Runs what the registration enqueued on the loop: `onConnect`, and the stream joins
+    /// its timer. The time does not move.
+    func connect() async {
+        await loop.run()
     }
 
     /// Moves the virtual clock forward by `duration` (zero runs only what is due now) and
@@ -129,6 +139,7 @@ public func withDatastarStreamProbe<Result>(
     _ body: (DatastarStreamProbe) async throws -> Result
 ) async throws -> Result {
     let probe = DatastarStreamProbe(stream, lastEventID: lastEventID)
+    await probe.connect()
     do {
         let result = try await body(probe)
         try await probe.shutdown()

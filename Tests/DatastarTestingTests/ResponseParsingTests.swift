@@ -206,7 +206,7 @@ struct ResponseParsingTests {
             var count: Int
             var draft: String?
         }
-        let response = try DatastarTestResponse(
+        let response = DatastarTestResponse(
             kind: .eventStream,
             events: [
                 .patchSignals(#"{"name":"Ada","count":1,"draft":"x","user":{"a":1,"b":2}}"#),

@@ -54,7 +54,8 @@ struct StreamProbeTests {
             if sse.updates == 2 { sse.close() } else { try sse.send(.patchSignals("{}")) }
         }
         try await withDatastarStreamProbe(stream) { probe in
-            #expect(try await probe.advance(by: .seconds(5)).events == [.patchSignals("{}")])
+            let fiveSeconds = try await probe.advance(by: .seconds(5))
+            #expect(fiveSeconds.events == [.patchSignals("{}")])
             #expect(probe.closeReason == .closedByApp)
             #expect(probe.ending == .finished)
         }
