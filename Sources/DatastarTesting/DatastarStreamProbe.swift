@@ -34,6 +34,10 @@ import NIOEmbedded
 /// }
 /// ```
 ///
+/// A stream subscribed to a hub works the same way: publish on the hub, then
+/// `advance(by: .zero)` returns what the subscriber received; with a `lastEventID` it
+/// resumes from the hub's history.
+///
 /// The stream's own ``DatastarStream/reactor`` and ``DatastarStream/compression`` are not
 /// used: the probe drives it on its reactor, uncompressed.
 public final class DatastarStreamProbe: Sendable {

@@ -88,4 +88,25 @@ struct StreamProbeTests {
             #expect(try await probe.advance(by: .seconds(3)).events.isEmpty)
         }
     }
+
+    @Test("a hub subscriber receives what is published, and what it missed when it resumes")
+    func hub() async throws {
+        let hub = DatastarHub(name: "probe-test")
+        let board = DatastarStream(subscribingTo: ["board"], on: hub) { sse in
+            if case .replayed = sse.resume { return }
+            try sse.send(.patchElements(#"<div id="board">full</div>"#))
+        }
+        try await withDatastarStreamProbe(board) { probe in
+            #expect(try await probe.advance(by: .zero).events == [.patchElements(#"<div id="board">full</div>"#)])
+            try hub.publish(.patchElements(#"<div id="cell">1</div>"#, eventID: "1"), to: "board")
+            try hub.publish(.patchElements(#"<div id="cell">2</div>"#, eventID: "2"), to: "board")
+            let published = try await probe.advance(by: .zero)
+            #expect(published.events.compactMap(\.eventID) == ["1", "2"])
+        }
+        // A client that saw event 1 comes back: it gets event 2 only, not the full board.
+        try await withDatastarStreamProbe(board, lastEventID: "1") { probe in
+            let resumed = try await probe.advance(by: .zero)
+            #expect(resumed.events == [.patchElements(#"<div id="cell">2</div>"#, eventID: "2")])
+        }
+    }
 }
