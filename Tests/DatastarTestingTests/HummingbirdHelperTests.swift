@@ -37,6 +37,10 @@ struct HummingbirdHelperTests {
                 try await sse.send(.patchSignals(json: ["last": .string(request.headers[.lastEventID] ?? "")]))
             }
         }
+        // A reactor stream's updater, once, for clients that poll.
+        router.get("/poll") { _, _ in
+            DatastarPoll(DatastarStream(every: .seconds(1)) { sse in try sse.send(.patchSignals(#"{"polled":true}"#)) })
+        }
         // A single text/html answer, as the client also applies.
         router.get("/fragment") { _, _ in
             Response(
@@ -48,9 +52,12 @@ struct HummingbirdHelperTests {
         return router
     }
 
-    @Test("signals go where the client puts them, and come back as events")
-    func signals() async throws {
-        try await Application(router: Self.router()).test(.router) { client in
+    @Test(
+        "signals go where the client puts them, and come back as events; in memory and over a socket",
+        arguments: [TestingSetup.router, .live]
+    )
+    func signals(setup: TestingSetup) async throws {
+        try await Application(router: Self.router()).test(setup) { client in
             for method in [HTTPRequest.Method.get, .post] {
                 let response = try await client.datastar(method, "/echo", signals: Echo(text: "a&b ü"))
                 #expect(response.kind == .eventStream)
@@ -58,6 +65,7 @@ struct HummingbirdHelperTests {
             }
             let last = try await client.datastar(.get, "/last", lastEventID: "7")
             #expect(last.signals == ["last": "7"])
+            #expect(try await client.datastar(.get, "/poll").events == [.patchSignals(#"{"polled":true}"#)])
         }
     }
 
