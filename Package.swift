@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "DatastarHummingbird", targets: ["DatastarHummingbird"]),
         .library(name: "DatastarVapor", targets: ["DatastarVapor"]),
         .library(name: "DatastarPostgres", targets: ["DatastarPostgres"]),
+        // Test kits: DatastarTesting builds no framework; each adapter's kit adds its own.
+        .library(name: "DatastarTesting", targets: ["DatastarTesting"]),
+        .library(name: "DatastarHummingbirdTesting", targets: ["DatastarHummingbirdTesting"]),
+        .library(name: "DatastarVaporTesting", targets: ["DatastarVaporTesting"]),
     ],
     traits: [
         .trait(
@@ -104,6 +108,50 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarTesting",
+            dependencies: [
+                "Datastar", "DatastarNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarHummingbirdTesting",
+            dependencies: [
+                "DatastarTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DatastarVaporTesting",
+            dependencies: [
+                "DatastarTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DatastarTestingTests",
+            dependencies: [
+                "DatastarTesting", "DatastarHummingbirdTesting", "DatastarVaporTesting",
+                "DatastarHummingbird", "DatastarVapor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strictSettings
         ),
