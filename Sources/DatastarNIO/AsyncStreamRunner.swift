@@ -70,6 +70,9 @@ package enum AsyncStreamRunner {
     ///   - closeFuture: completes when the connection closes, where the framework exposes it.
     ///   - close: closes the stream from outside, for example on shutdown.
     ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should close this stream too.
+    /// - Returns: whether `body` ended by itself (returned or threw) or was ended from outside
+    ///   (the close signal, the channel's close, a failed keep-alive).
+    @discardableResult
     package static func run(
         _ body: @escaping Body,
         sink: any ServerSentEventSink,
@@ -79,34 +82,49 @@ package enum AsyncStreamRunner {
         closeFuture: EventLoopFuture<Void>? = nil,
         close: CloseSignal = CloseSignal(),
         reactor: DatastarReactor? = nil
-    ) async {
+    ) async -> BodyEnding {
         let generator = ServerSentEventGenerator(sink: sink, allocator: allocator)
         closeFuture?.whenComplete { _ in
             generator.close()
             close.close()
         }
         let token = reactor?.trackAsyncStream(close)
-        await withTaskGroup(of: Void.self) { group in
+        let ending = await withTaskGroup(of: BodyEnding.self) { group in
             group.addTask {
                 do {
                     try await body(generator)
                 } catch {
                     log(error, logger: logger)
                 }
+                return .byItself
             }
             if let keepAlive {
-                group.addTask { await keepAlives(generator, every: keepAlive) }
+                group.addTask {
+                    await keepAlives(generator, every: keepAlive)
+                    return .fromOutside
+                }
             }
             group.addTask {
                 for await _ in close.stream {}
+                return .fromOutside
             }
             // Whichever ends first — the closure, a failed keep-alive, the stop signal — ends
             // the others.
-            _ = await group.next()
+            let first = await group.next() ?? .fromOutside
             group.cancelAll()
+            return first
         }
         if let token { reactor?.untrackAsyncStream(token) }
         generator.close()
+        return ending
+    }
+
+    /// How the closure of an async stream ended.
+    package enum BodyEnding: Sendable {
+        /// It returned or threw.
+        case byItself
+        /// The stream was closed from outside, and the closure cancelled.
+        case fromOutside
     }
 
     /// Runs `body` with its writes handed one at a time, in order, to `write`, which runs
@@ -120,8 +138,9 @@ package enum AsyncStreamRunner {
     /// ended properly when `body` returns.
     ///
     /// Returns how the caller ends the response: ``StreamEnd/aborted`` when the server's
-    /// shutdown closed the stream (``CloseSignal/shutDown()``) and `onShutdown` is
-    /// ``ShutdownBehavior/reconnect``, ``StreamEnd/finished`` otherwise.
+    /// shutdown closed the stream (``CloseSignal/shutDown()``) before its closure returned and
+    /// `onShutdown` is ``ShutdownBehavior/reconnect``; ``StreamEnd/finished`` otherwise (a
+    /// closure that returns by itself ends its stream normally, even during shutdown).
     ///
     /// - Parameters:
     ///   - contentCoding: the coding negotiated for the response (and announced in its head);
@@ -149,9 +168,9 @@ package enum AsyncStreamRunner {
             return .finished
         }
         let relay = WriteRelay()
-        await withTaskGroup(of: Void.self) { group in
+        let ending = await withTaskGroup(of: BodyEnding.self) { group in
             group.addTask {
-                await run(
+                let ending = await run(
                     body,
                     sink: relay,
                     allocator: allocator,
@@ -162,6 +181,7 @@ package enum AsyncStreamRunner {
                     reactor: reactor
                 )
                 relay.finish()
+                return ending
             }
             while let (buffer, sender) = await relay.next() {
                 do {
@@ -173,8 +193,10 @@ package enum AsyncStreamRunner {
                     logger.debug("Datastar stream write failed", metadata: ["error": "\(error)"])
                 }
             }
+            return await group.next() ?? .fromOutside
         }
-        if close.isShutdown, onShutdown == .reconnect { return .aborted }
+        // A closure that returned by itself ends its stream normally, even during shutdown.
+        if ending == .fromOutside, close.isShutdown, onShutdown == .reconnect { return .aborted }
         if let compressor, !relay.hasFailed, let end = try? compressor.finish() {
             try? await write(end)
         }
