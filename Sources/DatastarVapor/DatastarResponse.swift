@@ -71,6 +71,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
         let compression = self.compression
         let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        let eventLoop = request.eventLoop
         return Response(
             status: .ok,
             version: request.version,
@@ -79,11 +80,14 @@ public struct DatastarResponse: AsyncResponseEncodable {
                 // Vapor holds the response head until the body is first flushed; an empty write
                 // flushes it now, so the client sees the stream open at once.
                 try? await writer.writeBuffer(ByteBuffer())
+                // The connection's close (a client's FIN closes it on Vapor) cancels the body.
+                let channel = await VaporBodyChannel.of(writer, on: eventLoop)
                 let end = await AsyncStreamRunner.relay(
                     body,
                     allocator: allocator,
                     logger: logger,
                     keepAlive: keepAlive,
+                    closeFuture: channel?.closeFuture,
                     reactor: reactor,
                     contentCoding: coding,
                     compression: compression,

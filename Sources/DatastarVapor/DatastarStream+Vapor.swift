@@ -43,7 +43,7 @@ extension DatastarStream: AsyncResponseEncodable {
             body: .init(stream: { writer in
                 reactor.register(
                     stream,
-                    transport: VaporTransport(writer: writer),
+                    transport: VaporTransport(writer: writer, isHTTP1: request.version.major == 1),
                     lastEventID: lastEventID,
                     contentCoding: coding,
                     logger: logger
@@ -75,6 +75,16 @@ extension DatastarPoll: AsyncResponseEncodable {
 /// Writes a reactor stream through Vapor's body stream writer, on its event loop.
 struct VaporTransport: ReactorTransport {
     let writer: any BodyStreamWriter
+    /// The channel under the writer, where it can be found (``VaporBodyChannel``).
+    let channel: (any Channel)?
+    let isHTTP1: Bool
+
+    /// On the writer's event loop, where Vapor calls a body stream's closure.
+    init(writer: any BodyStreamWriter, isHTTP1: Bool) {
+        self.writer = writer
+        self.channel = VaporBodyChannel.of(writer)
+        self.isHTTP1 = isHTTP1
+    }
 
     var eventLoop: any EventLoop { writer.eventLoop }
 
@@ -92,5 +102,14 @@ struct VaporTransport: ReactorTransport {
         writer.write(.error(StreamAborted()), promise: nil)
     }
 
-    var closeFuture: EventLoopFuture<Void>? { nil }
+    /// The channel's close, when the channel was found: Vapor does not allow half-closure, so
+    /// on HTTP/1.1 a client's FIN closes the channel too, and the stream ends at once.
+    var closeFuture: EventLoopFuture<Void>? { channel?.closeFuture }
+
+    /// On HTTP/1.1 the channel is the TCP socket: what it holds unsent. An HTTP/2 stream shares
+    /// its connection's socket, so it cannot tell.
+    func socketBacklog() -> Int? {
+        guard isHTTP1, let channel else { return nil }
+        return SocketBacklog.unsentBytes(of: channel)
+    }
 }

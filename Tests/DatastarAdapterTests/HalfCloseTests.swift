@@ -73,34 +73,23 @@ extension MachineLoadTests {
             var testDescription: String { "\(framework) \(path)" }
         }
 
-        /// Every kind of long-lived stream on Hummingbird, quiet for far longer than the test
-        /// waits. Vapor does not allow half-closure: NIO closes the connection at the client's
-        /// FIN, and the stream learns it at its next write (see `vaporFIN`).
-        static let cases: [Case] = [
-            Case(framework: .hummingbird, path: "/quiet?ka=60000", report: "disconnect clientGone skipped=false"),
-            Case(framework: .hummingbird, path: "/hub/sub?topic=fin", report: "disconnect clientGone skipped=false"),
-            Case(framework: .hummingbird, path: "/waiting?ka=60000", report: "async ended"),
-        ]
+        /// Every kind of long-lived stream, quiet for far longer than the test waits. Hummingbird
+        /// allows half-closure: the adapter watches for the FIN. Vapor does not: NIO closes the
+        /// connection at the FIN, and the adapter, which found the channel under Vapor's body
+        /// writer, sees it close (this also pins that lookup to the Vapor version we build with).
+        static let cases: [Case] = Framework.allCases.flatMap { framework in
+            [
+                Case(framework: framework, path: "/quiet?ka=60000", report: "disconnect clientGone skipped=false"),
+                Case(framework: framework, path: "/hub/sub?topic=fin", report: "disconnect clientGone skipped=false"),
+                Case(framework: framework, path: "/waiting?ka=60000", report: "async ended"),
+            ]
+        }
 
         @Test("a client's FIN ends its stream at once: onDisconnect once, and the server closes", arguments: cases)
         func clientFIN(_ scenario: Case) async throws {
             let probe = Probe()
             try await withServer(scenario.framework, probe: probe) { server in
                 try await Self.check(scenario, port: server.port, probe: probe)
-            }
-            #expect(await probe.pendingCount() == 0)
-        }
-
-        @Test("on Vapor a client's FIN closes the connection, and the stream ends at its next write")
-        func vaporFIN() async throws {
-            let probe = Probe()
-            try await withServer(.vapor, probe: probe) { server in
-                let channel = try await openRawStream(port: server.port, path: "/quiet?ka=300")
-                let ending = try await Self.sendFIN(on: channel, probe: probe)
-                #expect(ending.report == "disconnect writeFailed skipped=false")
-                #expect(ending.noticed < .seconds(2), "noticed after \(ending.noticed)")
-                let closed = channel.closeFuture
-                try await withDeadline(.seconds(5), "the connection to be closed") { try await closed.get() }
             }
             #expect(await probe.pendingCount() == 0)
         }

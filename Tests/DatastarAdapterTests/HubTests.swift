@@ -211,14 +211,14 @@ extension MachineLoadTests {
         }
 
         @Test(
-            "small events: a client that stops reading is cut near its backlog limit, however big the socket's buffer"
+            "small events: a client that stops reading is cut near its backlog limit, however big the socket's buffer",
+            arguments: Framework.allCases
         )
-        func stalledSubscriberSmallEvents() async throws {
-            // Hummingbird: its HTTP/1.1 channel is the socket, whose unsent bytes count. (Vapor
-            // does not give an adapter its channel; there, what the kernel has taken does not
-            // count — see the Hub article.)
+        func stalledSubscriberSmallEvents(framework: Framework) async throws {
+            // On HTTP/1.1 the stream's channel is the socket, whose unsent bytes count (on Vapor,
+            // the channel found under its body writer).
             let probe = Probe()
-            try await withServer(.hummingbird, probe: probe) { server in
+            try await withServer(framework, probe: probe) { server in
                 let limit = 16 << 10
                 let hub = server.hub
                 let stalled = try await openStalledClient(
