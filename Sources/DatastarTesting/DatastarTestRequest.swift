@@ -27,23 +27,9 @@ public struct DatastarTestRequest: Sendable, Hashable {
     /// there.
     public var uri: String
     /// The header fields the client sends.
-    public var headers: [HTTPHeaderField]
+    public var headers: [DatastarHTTPHeader]
     /// The JSON body, for methods that carry signals there; `nil` otherwise.
     public var body: [UInt8]?
-
-    /// One header field.
-    public struct HTTPHeaderField: Sendable, Hashable {
-        /// The field name.
-        public var name: String
-        /// The field value.
-        public var value: String
-
-        /// Creates a field.
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
 
     /// Builds the request the client sends.
     ///
@@ -63,17 +49,17 @@ public struct DatastarTestRequest: Sendable, Hashable {
         let text = json.serialized()
         self.method = method.uppercased()
         self.headers = [
-            HTTPHeaderField(name: "Datastar-Request", value: "true"),
-            HTTPHeaderField(name: "Accept", value: "text/event-stream, text/html, application/json"),
+            DatastarHTTPHeader(name: "Datastar-Request", value: "true"),
+            DatastarHTTPHeader(name: "Accept", value: "text/event-stream, text/html, application/json"),
         ]
-        if let lastEventID { headers.append(HTTPHeaderField(name: "Last-Event-ID", value: lastEventID)) }
+        if let lastEventID { headers.append(DatastarHTTPHeader(name: "Last-Event-ID", value: lastEventID)) }
         if self.method == "GET" || self.method == "DELETE" {
             let separator = uri.contains("?") ? "&" : "?"
             self.uri = uri + separator + DatastarSignals.queryParameterName + "=" + Self.percentEncoded(text)
             self.body = nil
         } else {
             self.uri = uri
-            self.headers.append(HTTPHeaderField(name: "Content-Type", value: "application/json"))
+            self.headers.append(DatastarHTTPHeader(name: "Content-Type", value: "application/json"))
             self.body = Array(text.utf8)
         }
     }

@@ -46,28 +46,15 @@ public struct DatastarPlainPatch: Sendable, Hashable {
         case script
     }
 
-    /// A response header: a lowercase name and an ASCII value.
-    public struct Header: Sendable, Hashable {
-        /// The header name, such as `datastar-selector`.
-        public var name: String
-        /// The header value.
-        public var value: String
-
-        /// Creates a header.
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
-
     /// What the client does with the response.
     public let kind: Kind
-    /// The `datastar-*` headers, in order; only those that differ from the client's defaults.
-    public let headers: [Header]
+    /// The `datastar-*` headers (lowercase names, ASCII values), in order; only those that
+    /// differ from the client's defaults.
+    public let headers: [DatastarHTTPHeader]
     /// The response body: the elements, the signals' JSON, or the script.
     public let body: String
 
-    private init(kind: Kind, headers: [Header], body: String) {
+    private init(kind: Kind, headers: [DatastarHTTPHeader], body: String) {
         self.kind = kind
         self.headers = headers
         self.body = body
@@ -107,18 +94,18 @@ public struct DatastarPlainPatch: Sendable, Hashable {
         namespace: ElementNamespace = .html
     ) throws(DatastarError) -> DatastarPlainPatch {
         try SSELine.requireSingleLine(selector, field: "selector")
-        var headers: [Header] = []
+        var headers: [DatastarHTTPHeader] = []
         if let selector {
-            headers.append(Header(name: "datastar-selector", value: cssEscapingNonASCII(selector)))
+            headers.append(DatastarHTTPHeader(name: "datastar-selector", value: cssEscapingNonASCII(selector)))
         }
         if mode != .outer {
-            headers.append(Header(name: "datastar-mode", value: mode.rawValue))
+            headers.append(DatastarHTTPHeader(name: "datastar-mode", value: mode.rawValue))
         }
         if namespace != .html {
-            headers.append(Header(name: "datastar-namespace", value: namespace.rawValue))
+            headers.append(DatastarHTTPHeader(name: "datastar-namespace", value: namespace.rawValue))
         }
         if useViewTransition {
-            headers.append(Header(name: "datastar-use-view-transition", value: "true"))
+            headers.append(DatastarHTTPHeader(name: "datastar-use-view-transition", value: "true"))
         }
         return DatastarPlainPatch(kind: .elements, headers: headers, body: elements ?? "")
     }
@@ -140,7 +127,7 @@ public struct DatastarPlainPatch: Sendable, Hashable {
     /// - Parameter onlyIfMissing: only add signals that do not exist yet
     ///   (`datastar-only-if-missing: true`).
     public static func patchSignals(_ json: String, onlyIfMissing: Bool = false) -> DatastarPlainPatch {
-        let headers = onlyIfMissing ? [Header(name: "datastar-only-if-missing", value: "true")] : []
+        let headers = onlyIfMissing ? [DatastarHTTPHeader(name: "datastar-only-if-missing", value: "true")] : []
         return DatastarPlainPatch(kind: .signals, headers: headers, body: json)
     }
 
@@ -177,7 +164,7 @@ public struct DatastarPlainPatch: Sendable, Hashable {
     public static func executeScript(_ script: String, attributes: [ScriptAttribute] = []) throws(DatastarError)
         -> DatastarPlainPatch
     {
-        var headers: [Header] = []
+        var headers: [DatastarHTTPHeader] = []
         if !attributes.isEmpty {
             var object = "{"
             for (index, attribute) in attributes.enumerated() {
@@ -187,7 +174,7 @@ public struct DatastarPlainPatch: Sendable, Hashable {
                 if index > 0 { object += "," }
                 object += asciiJSONString(attribute.name) + ":" + asciiJSONString(attribute.value)
             }
-            headers.append(Header(name: "datastar-script-attributes", value: object + "}"))
+            headers.append(DatastarHTTPHeader(name: "datastar-script-attributes", value: object + "}"))
         }
         return DatastarPlainPatch(kind: .script, headers: headers, body: script)
     }
