@@ -24,7 +24,8 @@ import NIOCore
 /// nothing of ours is due, and the loop polls its sockets before the pause ends.
 final class LoopYield: @unchecked Sendable {
     // @unchecked Sendable: `resumeAt` is read and written only on `eventLoop` (asserted in
-    // debug builds); the registry hands the object to other threads only to be stored.
+    // debug builds); the registry hands the object to other threads only to be stored and
+    // handed back.
     let eventLoop: any EventLoop
     private var resumeAt: NIODeadline?
 
@@ -32,15 +33,24 @@ final class LoopYield: @unchecked Sendable {
         self.eventLoop = eventLoop
     }
 
-    private static let registry = NIOLockedValueBox<[ObjectIdentifier: LoopYield]>([:])
+    /// The pause of each event loop, held weakly: a pause lives as long as the reactors and
+    /// hubs on its loop (which hold it), and keeps its loop, so a live entry's key cannot be
+    /// reused by another loop.
+    private static let registry = NIOLockedValueBox<[ObjectIdentifier: WeakLoopYield]>([:])
+
+    private struct WeakLoopYield: Sendable {
+        weak var value: LoopYield?
+    }
 
     /// The pause of `eventLoop`, shared by every reactor and hub on it.
     static func of(_ eventLoop: any EventLoop) -> LoopYield {
         registry.withLockedValue { loops in
             let key = ObjectIdentifier(eventLoop)
-            if let existing = loops[key], existing.eventLoop === eventLoop { return existing }
+            if let existing = loops[key]?.value { return existing }
             let made = LoopYield(eventLoop: eventLoop)
-            loops[key] = made
+            // Forget the pauses that no reactor or hub holds any more (their loops may be gone).
+            loops = loops.filter { $0.value.value != nil }
+            loops[key] = WeakLoopYield(value: made)
             return made
         }
     }
