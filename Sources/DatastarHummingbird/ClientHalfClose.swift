@@ -57,7 +57,6 @@ struct ClientGoneWatch: Sendable {
             handler.clientGone()
             return
         }
-        channel.closeFuture.assumeIsolated().whenComplete { _ in handler.clientGone() }
         #if os(Linux)
             if let socket = channel as? any SocketOptionProvider {
                 socket.getTCPInfo().assumeIsolated().whenSuccess { info in
