@@ -24,7 +24,7 @@ package struct PlainResponseParts {
 
     /// `Content-Type`, the patch's headers, then `Content-Encoding` (when compressed) and
     /// `Vary: Accept-Encoding` (whenever the setting may compress).
-    package var headers: [(name: String, value: String)]
+    package var headers: [DatastarHTTPHeader]
     /// The body, compressed or not.
     package var body: ByteBuffer
     /// Whether the SDK decided on the coding (the setting may compress): a framework's own
@@ -40,8 +40,7 @@ package struct PlainResponseParts {
         acceptEncoding: String?,
         allocator: ByteBufferAllocator
     ) {
-        var headers: [(name: String, value: String)] = [("Content-Type", patch.contentType)]
-        headers += patch.headers.map { ($0.name, $0.value) }
+        var headers = [DatastarHTTPHeader(name: "Content-Type", value: patch.contentType)] + patch.headers
         var body = allocator.buffer(string: patch.body)
         let coding = compression.negotiate(acceptEncoding: acceptEncoding)
         if let coding {
@@ -49,9 +48,9 @@ package struct PlainResponseParts {
                 let compressed = try? compression.compressWhole(body, coding: coding)
             {
                 body = compressed
-                headers.append(("Content-Encoding", coding.rawValue))
+                headers.append(DatastarHTTPHeader(name: "Content-Encoding", value: coding.rawValue))
             }
-            headers.append(("Vary", "Accept-Encoding"))
+            headers.append(DatastarHTTPHeader(name: "Vary", value: "Accept-Encoding"))
         }
         self.headers = headers
         self.body = body
