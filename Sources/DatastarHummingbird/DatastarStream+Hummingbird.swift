@@ -58,6 +58,7 @@ extension DatastarStream: DatastarChannelResponse {
         let lastEventID = request.lastEventID
         let logger = context.logger
         let isHTTP1 = context.isHTTP1 == true
+        let isHead = request.method == .head
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         return .datastar(context, coding: coding) { writer in
             let id = reactor.makeConnectionID()
@@ -66,7 +67,7 @@ extension DatastarStream: DatastarChannelResponse {
                     reactor.register(
                         stream,
                         id: id,
-                        transport: HummingbirdTransport(channel: channel, done: done, isHTTP1: isHTTP1),
+                        transport: HummingbirdTransport(channel: channel, done: done, isHTTP1: isHTTP1, isHead: isHead),
                         lastEventID: lastEventID,
                         contentCoding: coding,
                         logger: logger
@@ -109,50 +110,45 @@ extension DatastarPoll: DatastarChannelResponse {
 
 /// Writes a reactor stream straight to a Hummingbird channel, on its event loop.
 ///
-/// On HTTP/1, where Hummingbird sends a streamed body with chunked transfer encoding, the
-/// transport takes chunks the reactor has framed (``ReactorTransport/writesHTTP1Chunks``) and
-/// writes them below NIO's HTTP response encoder: one buffer and one handler hop per write —
-/// for a hub message, the same buffer for every subscriber of the loop — instead of a walk
-/// through every HTTP handler with three buffers. The encoder still writes the head before and
-/// the last chunk after, so the bytes on the wire are the same; channel handlers an app adds
-/// above the encoder do not see these chunks. Elsewhere (HTTP/2, or a pipeline without that
-/// encoder) it writes body parts through the whole pipeline.
+/// On HTTP/1.1, where NIO's response encoder frames a streamed body as chunks (Hummingbird's
+/// response head has neither a length nor HTTP/1.0), the sink writes chunks the reactor has
+/// framed (``DatastarNIO/BodyFraming/http1Chunked``) below that encoder: one buffer and one
+/// handler hop per write — for a hub message, the same buffer for every subscriber of the loop
+/// — instead of a walk through every HTTP handler with three buffers. The encoder still writes
+/// the head before and the last chunk after, so the bytes on the wire are the same; channel
+/// handlers an app adds above the encoder do not see these chunks. A response to `HEAD` (no
+/// body) and HTTP/2 streams write body parts through the whole pipeline.
 struct HummingbirdTransport: ReactorTransport {
     let channel: any Channel
     let done: CheckedContinuation<StreamEnd, Never>
-    /// Where chunks are written on HTTP/1: the response encoder's context, looked up at the
-    /// first use (on the loop); `.some(nil)` once the lookup found none.
-    private let encoder: NIOLoopBoundBox<ChannelHandlerContext??>
     /// What tells that the client is gone (on HTTP/1 its FIN too), set up at the first use.
     private let clientGone: NIOLoopBoundBox<ClientGoneWatch?>
     private let isHTTP1: Bool
+    /// Whether the response may carry its body as raw chunks: HTTP/1.1 and not `HEAD`.
+    private let writesRawChunks: Bool
 
-    init(channel: any Channel, done: CheckedContinuation<StreamEnd, Never>, isHTTP1: Bool) {
+    init(channel: any Channel, done: CheckedContinuation<StreamEnd, Never>, isHTTP1: Bool, isHead: Bool) {
         self.channel = channel
         self.done = done
         self.isHTTP1 = isHTTP1
-        self.encoder = NIOLoopBoundBox.makeBoxSendingValue(isHTTP1 ? nil : .some(nil), eventLoop: channel.eventLoop)
+        self.writesRawChunks = isHTTP1 && !isHead
         self.clientGone = NIOLoopBoundBox.makeEmptyBox(valueType: ClientGoneWatch.self, eventLoop: channel.eventLoop)
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
 
-    var writesHTTP1Chunks: Bool { encoderContext() != nil }
-
-    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        if buffer.readableBytes > 0, let context = encoderContext() {
-            context.writeAndFlush(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
-        } else {
-            channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: promise)
+    func makeBodySink() -> BodySink {
+        if writesRawChunks,
+            let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        {
+            return BodySink(framing: .http1Chunked) { bytes, promise in
+                encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
+            }
         }
-    }
-
-    /// The HTTP/1 response encoder's context, if the channel has one.
-    private func encoderContext() -> ChannelHandlerContext? {
-        if let known = encoder.value { return known }
-        let found = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        encoder.value = .some(found)
-        return found
+        let channel = self.channel
+        return BodySink(framing: .asIs) { bytes, promise in
+            channel.writeAndFlush(HTTPResponsePart.body(bytes), promise: promise)
+        }
     }
 
     func finish() {
@@ -178,6 +174,6 @@ struct HummingbirdTransport: ReactorTransport {
     /// On HTTP/1.1 the channel is the TCP socket: what it holds unsent. An HTTP/2 stream shares
     /// its connection's socket, so it cannot tell.
     func socketBacklog() -> Int? {
-        encoderContext() != nil ? SocketBacklog.unsentBytes(of: channel) : nil
+        isHTTP1 ? SocketBacklog.unsentBytes(of: channel) : nil
     }
 }

@@ -179,9 +179,11 @@ final class ProbeTransport: ReactorTransport {
         }
     }
 
-    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        state.withLockedValue { $0.unread.append(contentsOf: buffer.readableBytesView) }
-        promise?.succeed()
+    func makeBodySink() -> BodySink {
+        BodySink(framing: .asIs) { buffer, promise in
+            self.state.withLockedValue { $0.unread.append(contentsOf: buffer.readableBytesView) }
+            promise?.succeed()
+        }
     }
 
     func finish() { state.withLockedValue { $0.ending = .finished } }

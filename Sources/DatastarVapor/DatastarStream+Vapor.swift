@@ -13,6 +13,7 @@
 
 public import DatastarNIO
 import NIOCore
+import NIOHTTP1
 public import Vapor
 
 /// A reactor stream on Vapor: return a `DatastarStream` from any route.
@@ -36,6 +37,13 @@ extension DatastarStream: AsyncResponseEncodable {
         let lastEventID = request.headers.first(name: "Last-Event-ID")
         let logger = request.logger
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
+        let isHTTP1 = request.version.major == 1
+        // Raw chunks below NIO's encoder only where it frames the body as chunks (HTTP/1.1, a
+        // response with a body) and nothing between recodes it: Vapor's response compressor
+        // honours the head's "do not compress" marker only when overrides are allowed.
+        let writesRawChunks =
+            isHTTP1 && request.version.minor >= 1 && request.method != .HEAD
+            && request.application.http.server.configuration.responseCompression.allowRequestOverrides
         return Response(
             status: .ok,
             version: request.version,
@@ -43,7 +51,7 @@ extension DatastarStream: AsyncResponseEncodable {
             body: .init(stream: { writer in
                 reactor.register(
                     stream,
-                    transport: VaporTransport(writer: writer, isHTTP1: request.version.major == 1),
+                    transport: VaporTransport(writer: writer, isHTTP1: isHTTP1, writesRawChunks: writesRawChunks),
                     lastEventID: lastEventID,
                     contentCoding: coding,
                     logger: logger
@@ -72,24 +80,48 @@ extension DatastarPoll: AsyncResponseEncodable {
     }
 }
 
-/// Writes a reactor stream through Vapor's body stream writer, on its event loop.
+/// Writes a reactor stream to a Vapor response, on its event loop.
+///
+/// Where the channel under Vapor's body writer is found (``VaporBodyChannel``) and the
+/// response is chunked HTTP/1.1 that nothing recodes, the sink writes chunks the reactor has
+/// framed (``DatastarNIO/BodyFraming/http1Chunked``) below NIO's response encoder, as on
+/// Hummingbird: one buffer and one handler hop per write instead of a walk through Vapor's
+/// HTTP handlers. Vapor still writes the head before and the body's end after, through its
+/// writer. Elsewhere (HTTP/2, HTTP/1.0, `HEAD`, a response compressor that may recode the
+/// body) it writes through Vapor's body writer.
 struct VaporTransport: ReactorTransport {
     let writer: any BodyStreamWriter
     /// The channel under the writer, where it can be found (``VaporBodyChannel``).
     let channel: (any Channel)?
     let isHTTP1: Bool
+    private let writesRawChunks: Bool
 
     /// On the writer's event loop, where Vapor calls a body stream's closure.
-    init(writer: any BodyStreamWriter, isHTTP1: Bool) {
+    init(writer: any BodyStreamWriter, isHTTP1: Bool, writesRawChunks: Bool) {
         self.writer = writer
         self.channel = VaporBodyChannel.of(writer)
         self.isHTTP1 = isHTTP1
+        self.writesRawChunks = writesRawChunks
     }
 
     var eventLoop: any EventLoop { writer.eventLoop }
 
-    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        writer.write(.buffer(buffer), promise: promise)
+    /// Vapor writes a streamed response's head without flushing it: the sink flushes it now,
+    /// so that the client sees the stream open at once.
+    func makeBodySink() -> BodySink {
+        if writesRawChunks, let channel,
+            let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        {
+            encoder.flush()
+            return BodySink(framing: .http1Chunked) { bytes, promise in
+                encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
+            }
+        }
+        let writer = self.writer
+        writer.write(.buffer(ByteBuffer()), promise: nil)
+        return BodySink(framing: .asIs) { bytes, promise in
+            writer.write(.buffer(bytes), promise: promise)
+        }
     }
 
     func finish() {

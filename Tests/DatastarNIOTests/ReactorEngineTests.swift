@@ -98,7 +98,13 @@ final class RecordingTransport: ReactorTransport {
         for promise in pending { promise.fail(error) }
     }
 
-    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
+    func makeBodySink() -> BodySink {
+        BodySink(framing: writesHTTP1Chunks ? .http1Chunked : .asIs) { buffer, promise in
+            self.write(buffer, promise: promise)
+        }
+    }
+
+    func write(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
         guard buffer.readableBytes > 0 else {
             promise?.succeed()
             return

@@ -29,7 +29,7 @@ final class LoopHub {
     private var queueStart = 0
     /// The message being written: the topic's subscribers when it began (later subscribers
     /// joined after it was published) and the next index to write to, going down.
-    private var current: (delivery: HubDelivery, list: [DatastarConnection], next: Int, chunk: ByteBuffer?)?
+    private var current: (delivery: HubDelivery, list: [DatastarConnection], next: Int, message: FramedMessage)?
     /// Whether a run is scheduled to go on after the loop has polled its sockets.
     private var continuation: Scheduled<Void>?
     /// Runs that stopped to yield (for tests and diagnostics).
@@ -67,10 +67,9 @@ final class LoopHub {
         connection.hubPositions = [:]
     }
 
-    /// Writes each message to every subscriber of its topic on this loop, in order; each
-    /// subscriber without compression gets the message's one buffer (or, for transports that
-    /// take HTTP/1 chunks, the one chunk framed from it on this loop); a compressed subscriber
-    /// compresses the payload on its own stream. Goes on in later tasks when the budget runs
+    /// Writes each message to every subscriber of its topic on this loop, in order, through
+    /// each subscriber's ``ConnectionWriter``: subscribers whose bodies are framed alike and
+    /// not compressed get one buffer, framed once on this loop (``FramedMessage``). Goes on in later tasks when the budget runs
     /// out.
     func deliver(_ batch: [HubDelivery]) {
         eventLoop.assertInEventLoop()
@@ -107,14 +106,13 @@ final class LoopHub {
                 let delivery = queue[queueStart]
                 queueStart += 1
                 guard let list = subscribers[delivery.message.topic] else { continue }
-                current = (delivery, list, list.count - 1, nil)
+                current = (delivery, list, list.count - 1, FramedMessage(payload: delivery.message.payload))
             }
             // Backwards over the snapshot: a subscriber closed during its write is swapped
             // out of the live list, and the snapshot still holds each of the others once.
             var work = current!
             current = nil
             let delivery = work.delivery
-            let payload = delivery.message.payload
             while work.next >= 0 {
                 let connection = work.list[work.next]
                 work.next -= 1
@@ -122,16 +120,11 @@ final class LoopHub {
                     continue
                 }
                 connection.hubSequence = delivery.sequence
-                let bytes: ByteBuffer
-                if connection.compressor != nil {
-                    bytes = payload
-                } else if connection.writesHTTP1Chunks {
-                    bytes = work.chunk ?? HTTP1Chunk.frame(payload)
-                    work.chunk = bytes
-                } else {
-                    bytes = payload
+                if connection.state == .active, let writer = connection.writer,
+                    let limit = connection.stream?.subscription?.backlogLimit
+                {
+                    writer.deliver(&work.message, coalescingKey: delivery.message.coalescingKey, limit: limit)
                 }
-                reactor.deliver(bytes, coalescingKey: delivery.message.coalescingKey, to: connection)
                 reactors[ObjectIdentifier(reactor)] = reactor
                 if !allowance.spend() {
                     spent = true

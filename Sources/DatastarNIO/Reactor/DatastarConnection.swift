@@ -44,11 +44,11 @@ public final class DatastarConnection {
     var closeRequested = false
     var output: ByteBuffer
     var outputEvents = 0
-    var lastWrite: NIODeadline
-    var stalledSince: NIODeadline?
-    var writesInFlight = 0
     let stream: DatastarStream?
+    /// The adapter's transport, until the reactor adds the connection and makes its writer.
     let transport: (any ReactorTransport)?
+    /// Writes the connection's body; made on the loop when the reactor adds the connection.
+    var writer: ConnectionWriter?
     /// Where the connection's close is logged; `nil` for the reactor's logger.
     let logger: Logger?
     /// Where the connection sits in its interval timer.
@@ -58,8 +58,6 @@ public final class DatastarConnection {
     var visitedRound: UInt64 = 0
     /// The loop's reactor, once the connection is added to it.
     weak var loopReactor: LoopReactor?
-    /// Bytes handed to the transport whose write has not completed yet.
-    var bytesInFlight = 0
     /// Whether the connection is counted among its hub topics' subscribers.
     var subscribed = false
     /// The sequence number of the last hub message the connection has been given (or that
@@ -67,22 +65,8 @@ public final class DatastarConnection {
     var hubSequence: UInt64 = 0
     /// Where the connection sits in each topic's subscriber list of its loop.
     var hubPositions: [String: Int] = [:]
-    /// Hub messages held back while earlier writes are still in flight: the bytes to write
-    /// (framed for this transport) and the message's coalescing key.
-    var heldBack: [(bytes: ByteBuffer, coalescingKey: String?)] = []
-    var heldBackBytes = 0
-    /// What the socket held unsent when last asked (``ReactorTransport/socketBacklog()``).
-    var socketBacklog = 0
-    /// Hub bytes written since the socket was last asked.
-    var writtenSinceSocketCheck = 0
     /// The coding negotiated for the stream; `nil` when the stream is never compressed.
     public internal(set) var contentCoding: ContentCoding?
-    /// The stream's compressor, created on the loop when the connection is added, for a
-    /// coding other than identity. Everything written goes through it, flushed per write.
-    var compressor: DatastarCompressor?
-    /// Whether the transport takes HTTP/1.1 chunks (``ReactorTransport/writesHTTP1Chunks``),
-    /// asked once when the connection is added.
-    var writesHTTP1Chunks = false
 
     init(
         id: UInt64,
@@ -100,7 +84,6 @@ public final class DatastarConnection {
         self.stream = stream
         self.transport = transport
         self.output = ByteBufferAllocator().buffer(capacity: 0)
-        self.lastWrite = transport.eventLoop.now
     }
 
     /// A connection that only collects what is sent, for one-shot responses.
@@ -112,7 +95,6 @@ public final class DatastarConnection {
         self.stream = nil
         self.transport = nil
         self.output = ByteBufferAllocator().buffer(capacity: 256)
-        self.lastWrite = eventLoop.now
         self.state = .active
     }
 

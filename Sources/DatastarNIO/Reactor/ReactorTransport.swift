@@ -18,9 +18,11 @@ package import NIOCore
 package protocol ReactorTransport: Sendable {
     /// The event loop of the connection's channel.
     var eventLoop: any EventLoop { get }
-    /// Writes a chunk of the response body and flushes it. The promise succeeds once the bytes
-    /// are in the socket, and fails if they cannot be written.
-    func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?)
+    /// Where and how the body is written: asked once, on ``eventLoop``, when the reactor adds
+    /// the connection (before `onConnect`). A transport whose framework holds the response
+    /// head until the body is first flushed flushes it here, so that the client sees the
+    /// stream open at once.
+    func makeBodySink() -> BodySink
     /// Ends the response normally. Called at most once, after the last write; never after
     /// ``abort()``.
     func finish()
@@ -31,12 +33,6 @@ package protocol ReactorTransport: Sendable {
     /// Completes when the connection closes, where the framework exposes that; `nil`
     /// otherwise (closed connections are then noticed by their failing writes).
     var closeFuture: EventLoopFuture<Void>? { get }
-    /// Whether ``writeAndFlush(_:promise:)`` takes bytes already framed as HTTP/1.1 chunks
-    /// (the transport then writes them as they are, below the framework's HTTP encoder). The
-    /// reactor asks once, on ``eventLoop``, when the connection is added; it frames a hub
-    /// message once per event loop and writes that one buffer to every such subscriber. `false`
-    /// by default. Framed or not, the empty buffer the reactor may write first stays empty.
-    var writesHTTP1Chunks: Bool { get }
     /// The bytes written whose write has completed but that the connection's socket still
     /// holds unsent (``SocketBacklog``), where the transport can tell; `nil` otherwise. Asked
     /// on ``eventLoop``, every quarter of a hub subscriber's backlog limit written.
@@ -44,9 +40,6 @@ package protocol ReactorTransport: Sendable {
 }
 
 extension ReactorTransport {
-    /// Body bytes as they are, by default.
-    package var writesHTTP1Chunks: Bool { false }
-
     /// Unknown, by default.
     package func socketBacklog() -> Int? { nil }
 }
@@ -66,21 +59,4 @@ package struct StreamAborted: Error, CustomStringConvertible {
     package init() {}
 
     package var description: String { "Datastar stream ended as a network error, so that the client reconnects" }
-}
-
-/// HTTP/1.1 chunked framing (RFC 9112, section 7.1), for transports that write below the
-/// framework's HTTP encoder.
-enum HTTP1Chunk {
-    /// `payload` as one chunk: its size in hex, CRLF, the bytes, CRLF. An empty payload stays
-    /// empty (an empty chunk would end the body).
-    static func frame(_ payload: ByteBuffer) -> ByteBuffer {
-        let size = payload.readableBytes
-        guard size > 0 else { return payload }
-        var chunk = ByteBufferAllocator().buffer(capacity: size + 12)
-        chunk.writeString(String(size, radix: 16))
-        chunk.writeStaticString("\r\n")
-        chunk.writeImmutableBuffer(payload)
-        chunk.writeStaticString("\r\n")
-        return chunk
-    }
 }

@@ -1,0 +1,63 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the swift-datastar open source project
+//
+// Copyright (c) 2026 the swift-datastar project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+package import NIOCore
+
+/// How a connection's body bytes are framed by the time they reach the channel handler the
+/// transport writes them to. The adapter's transport decides it once per connection
+/// (``BodySink``); the reactor frames what it writes accordingly, and a hub frames a message
+/// once per event loop and framing, and writes that one buffer to every subscriber with it.
+package enum BodyFraming: Hashable, Sendable {
+    /// As they are: whatever the transport writes to frames them (an HTTP/2 stream's DATA
+    /// frames, a framework's body writer and its HTTP encoder).
+    case asIs
+    /// As HTTP/1.1 chunks (RFC 9112, section 7.1): the transport writes them below the HTTP
+    /// encoder, which framed the response head as chunked. Only a transport that has checked
+    /// this (an HTTP/1.1 response to a request that was not `HEAD`, with no handler between
+    /// that would recode the body) may choose it.
+    case http1Chunked
+
+    /// `payload` framed so. An empty payload stays empty (an empty chunk would end the body).
+    package func frame(_ payload: ByteBuffer) -> ByteBuffer {
+        switch self {
+        case .asIs:
+            return payload
+        case .http1Chunked:
+            let size = payload.readableBytes
+            guard size > 0 else { return payload }
+            var chunk = ByteBufferAllocator().buffer(capacity: size + 12)
+            chunk.writeString(String(size, radix: 16))
+            chunk.writeStaticString("\r\n")
+            chunk.writeImmutableBuffer(payload)
+            chunk.writeStaticString("\r\n")
+            return chunk
+        }
+    }
+}
+
+/// Where and how the reactor writes one connection's body: made by the adapter's transport
+/// once, on the connection's event loop, when the reactor adds the connection, and used only
+/// there. Resolving the target once (a handler context, a channel, a body writer) keeps every
+/// later write to one direct call.
+package struct BodySink {
+    /// How the bytes given to ``write`` must be framed.
+    package let framing: BodyFraming
+    /// Writes body bytes, framed as ``framing`` says, and flushes them. The promise succeeds
+    /// once the bytes are in the socket, and fails if they cannot be written.
+    package let write: (ByteBuffer, EventLoopPromise<Void>?) -> Void
+
+    package init(framing: BodyFraming, write: @escaping (ByteBuffer, EventLoopPromise<Void>?) -> Void) {
+        self.framing = framing
+        self.write = write
+    }
+}
