@@ -94,7 +94,9 @@ final class LoopReactor {
 
     /// One visit of the timer: skip a stalled connection, run the updater, write, keep alive.
     func visit(_ connection: DatastarConnection, now: NIODeadline) {
-        guard connection.state == .active, let stream = connection.stream, let writer = connection.writer else { return }
+        guard connection.state == .active, let stream = connection.stream, let writer = connection.writer else {
+            return
+        }
         if writer.writesInFlight > 0 {
             let since = writer.stalledSince ?? now
             writer.stalledSince = since
