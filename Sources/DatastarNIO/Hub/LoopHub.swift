@@ -120,9 +120,7 @@ final class LoopHub {
                     continue
                 }
                 connection.hubSequence = delivery.sequence
-                if connection.state == .active, let writer = connection.writer,
-                    let limit = connection.stream?.subscription?.backlogLimit
-                {
+                if connection.state == .active, let writer = connection.writer, let limit = connection.backlogLimit {
                     writer.deliver(&work.message, coalescingKey: delivery.message.coalescingKey, limit: limit)
                 }
                 reactors[ObjectIdentifier(reactor)] = reactor

@@ -67,6 +67,13 @@ public final class DatastarConnection {
     var hubPositions: [String: Int] = [:]
     /// The coding negotiated for the stream; `nil` when the stream is never compressed.
     public internal(set) var contentCoding: ContentCoding?
+    /// What the timer's visits and the hub's deliveries need of the stream, taken from it once:
+    /// reading the stream itself would retain and release each of its closures every time.
+    let update: DatastarStream.Updater?
+    let keepAlive: TimeAmount
+    let unwritableTimeout: TimeAmount
+    /// For a hub subscription, its backlog limit; `nil` otherwise.
+    let backlogLimit: Int?
 
     init(
         id: UInt64,
@@ -84,6 +91,10 @@ public final class DatastarConnection {
         self.stream = stream
         self.transport = transport
         self.output = ByteBufferAllocator().buffer(capacity: 0)
+        self.update = stream.update
+        self.keepAlive = TimeAmount(stream.keepAlive)
+        self.unwritableTimeout = TimeAmount(stream.unwritableTimeout)
+        self.backlogLimit = stream.subscription?.backlogLimit
     }
 
     /// A connection that only collects what is sent, for one-shot responses.
@@ -95,6 +106,10 @@ public final class DatastarConnection {
         self.stream = nil
         self.transport = nil
         self.output = ByteBufferAllocator().buffer(capacity: 256)
+        self.update = nil
+        self.keepAlive = .zero
+        self.unwritableTimeout = .zero
+        self.backlogLimit = nil
         self.state = .active
     }
 

@@ -94,13 +94,11 @@ final class LoopReactor {
 
     /// One visit of the timer: skip a stalled connection, run the updater, write, keep alive.
     func visit(_ connection: DatastarConnection, now: NIODeadline) {
-        guard connection.state == .active, let stream = connection.stream, let writer = connection.writer else {
-            return
-        }
+        guard connection.state == .active, let writer = connection.writer else { return }
         if writer.writesInFlight > 0 {
             let since = writer.stalledSince ?? now
             writer.stalledSince = since
-            if now - since >= TimeAmount(stream.unwritableTimeout) {
+            if now - since >= connection.unwritableTimeout {
                 close(connection, .unwritableTooLong)
             } else {
                 connection.skippedUpdates += 1
@@ -108,7 +106,7 @@ final class LoopReactor {
             return
         }
         writer.stalledSince = nil
-        if let update = stream.update {
+        if let update = connection.update {
             connection.updates += 1
             do {
                 try update(connection)
@@ -118,7 +116,7 @@ final class LoopReactor {
                 return
             }
         }
-        if connection.output.readableBytes == 0, now - writer.lastWrite >= TimeAmount(stream.keepAlive) {
+        if connection.output.readableBytes == 0, now - writer.lastWrite >= connection.keepAlive {
             ServerSentEventComment.encode("", into: &connection.output)
         }
         flush(connection)
