@@ -30,6 +30,8 @@ final class ConnectionWriter {
     /// The stream's compressor, for a coding other than identity: everything written goes
     /// through it, flushed per write.
     private(set) var compressor: DatastarCompressor?
+    // Unowned: the connection owns its writer, and the loop reactor outlives both; once
+    // ended, the writer no longer touches them.
     private unowned let connection: DatastarConnection
     private unowned let reactor: LoopReactor
     /// Writes handed to the sink whose completion has not come yet, and their bytes.
@@ -48,6 +50,9 @@ final class ConnectionWriter {
     /// the hub bytes written since.
     private var socketBacklog = 0
     private var writtenSinceSocketCheck = 0
+    /// Whether ``end(asNetworkError:reason:)`` has run: the connection is closed, and may be
+    /// deallocated before the last writes complete.
+    private var ended = false
 
     /// Makes the writer of `connection`, on its event loop: asks the transport for its sink.
     /// - Throws: when the compressor for `contentCoding` cannot start.
@@ -93,8 +98,11 @@ final class ConnectionWriter {
         reactor.unreportedEvents += events
         reactor.unreportedBytes += size
         let promise = reactor.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { [weak self] result in
-            self?.completed(size: size, result)
+        // Held strongly until the write completes (NIO completes every write's promise, at
+        // the latest when the channel closes): a weak reference would give the writer a side
+        // table, and every retain of it would take the slow path.
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            self.completed(size: size, result)
         }
         sink.write(bytes, promise)
     }
@@ -102,6 +110,8 @@ final class ConnectionWriter {
     private func completed(size: Int, _ result: Result<Void, any Error>) {
         writesInFlight -= 1
         bytesInFlight -= size
+        // Once ended, the connection may be gone: nothing is left to do for it.
+        guard !ended else { return }
         if case .failure(let error) = result {
             reactor.close(connection, .writeFailed("\(error)"))
         } else if writesInFlight == 0, !heldBack.isEmpty {
@@ -180,6 +190,7 @@ final class ConnectionWriter {
     /// after ending a compressed stream properly (gzip's trailer, brotli's and zstd's last
     /// block) when the client may still read it. Frees the compressor and what was held back.
     func end(asNetworkError: Bool, reason: StreamCloseReason) {
+        ended = true
         heldBack = []
         heldBackBytes = 0
         let compressor = self.compressor

@@ -57,7 +57,9 @@ public final class DatastarConnection {
     /// The timer round in which the connection was last visited.
     var visitedRound: UInt64 = 0
     /// The loop's reactor, once the connection is added to it.
-    weak var loopReactor: LoopReactor?
+    /// Strong, not weak (a weak reference would give the connection a side table, and every
+    /// retain of it would take the slow path); ``LoopReactor/close(_:_:)`` clears it.
+    var loopReactor: LoopReactor?
     /// Whether the connection is counted among its hub topics' subscribers.
     var subscribed = false
     /// The sequence number of the last hub message the connection has been given (or that

@@ -53,8 +53,11 @@ final class LoopReactor {
             close(connection, .writeFailed("\(error)"))
             return
         }
-        transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self, weak connection] _ in
-            guard let self, let connection else { return }
+        // By id rather than by a weak reference to the connection, which would give it a side
+        // table and send every retain of it down the slow path.
+        let id = connection.id
+        transport.closeFuture?.hop(to: eventLoop).assumeIsolated().whenComplete { [weak self] _ in
+            guard let self, let connection = self.connections[id] else { return }
             self.close(connection, .clientGone)
         }
         // A client already gone (its channel closed before it was added) has been closed just now.
@@ -148,6 +151,9 @@ final class LoopReactor {
         guard connection.state != .closed else { return }
         let wasAdded = connections.removeValue(forKey: connection.id) != nil
         connection.state = .closed
+        // The loop reactor holds its open connections and each holds its loop reactor: the
+        // cycle ends here.
+        connection.loopReactor = nil
         if let stream = connection.stream {
             timers[stream.tickInterval.nanoseconds]?.remove(connection)
         }
