@@ -214,7 +214,7 @@ public final class DatastarHub: Sendable {
         connection.hubSequence = sequence
         connection.resume = resume
         for delivery in replay {
-            connection.output.writeImmutableBuffer(delivery.message.payload)
+            connection.appendableOutput.writeImmutableBuffer(delivery.message.payload)
             connection.outputEvents += 1
         }
         loopHub.value.add(connection, to: topics)

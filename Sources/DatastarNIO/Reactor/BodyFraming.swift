@@ -27,7 +27,13 @@ package enum BodyFraming: Hashable, Sendable {
     /// that would recode the body) may choose it.
     case http1Chunked
 
+    /// The room a buffer can keep in front of its readable bytes for a chunk's size line (up
+    /// to eight hex digits and CRLF), so that ``frame(_:)`` writes it in place.
+    static let headroom = 10
+
     /// `payload` framed so. An empty payload stays empty (an empty chunk would end the body).
+    /// A payload with ``headroom`` free bytes in front of it (and its storage to itself) is
+    /// framed in place, without a copy.
     package func frame(_ payload: ByteBuffer) -> ByteBuffer {
         switch self {
         case .asIs:
@@ -35,9 +41,17 @@ package enum BodyFraming: Hashable, Sendable {
         case .http1Chunked:
             let size = payload.readableBytes
             guard size > 0 else { return payload }
+            let sizeLine = String(size, radix: 16) + "\r\n"
+            let lineLength = sizeLine.utf8.count
+            if payload.readerIndex >= lineLength {
+                var chunk = payload
+                chunk.moveReaderIndex(to: payload.readerIndex - lineLength)
+                chunk.setString(sizeLine, at: chunk.readerIndex)
+                chunk.writeStaticString("\r\n")
+                return chunk
+            }
             var chunk = ByteBufferAllocator().buffer(capacity: size + 12)
-            chunk.writeString(String(size, radix: 16))
-            chunk.writeStaticString("\r\n")
+            chunk.writeString(sizeLine)
             chunk.writeImmutableBuffer(payload)
             chunk.writeStaticString("\r\n")
             return chunk

@@ -92,7 +92,7 @@ public final class DatastarConnection {
         self.lastEventID = lastEventID
         self.stream = stream
         self.transport = transport
-        self.output = ByteBufferAllocator().buffer(capacity: 0)
+        self.output = Self.noOutput
         self.update = stream.update
         self.keepAlive = TimeAmount(stream.keepAlive)
         self.unwritableTimeout = TimeAmount(stream.unwritableTimeout)
@@ -125,7 +125,7 @@ public final class DatastarConnection {
     public func send(_ event: DatastarEvent) throws {
         eventLoop.preconditionInEventLoop()
         guard state != .closed else { throw DatastarSendError.closed }
-        try event.encode(into: &output)
+        try event.encode(into: &appendableOutput)
         outputEvents += 1
     }
 
@@ -138,7 +138,7 @@ public final class DatastarConnection {
     public func sendComment(_ text: String = "") throws {
         eventLoop.preconditionInEventLoop()
         guard state != .closed else { throw DatastarSendError.closed }
-        ServerSentEventComment.encode(text, into: &output)
+        ServerSentEventComment.encode(text, into: &appendableOutput)
     }
 
     /// Ends the stream once the current hook returns (after what it sent is written);
@@ -147,12 +147,32 @@ public final class DatastarConnection {
         closeRequested = true
     }
 
-    /// Takes what has been sent since the last call.
+    /// Takes what has been sent since the last call. The connection keeps no buffer until it
+    /// sends again (a quiet stream holds no memory for its output).
     func takeOutput() -> ByteBuffer {
         defer {
-            output.clear()
+            output = Self.noOutput
             outputEvents = 0
         }
         return output
+    }
+
+    /// The output buffer of a connection that has sent nothing since its last write: shared,
+    /// without storage of its own.
+    private static let noOutput = ByteBuffer()
+
+    /// The output buffer, to append to. A fresh one keeps ``BodyFraming/headroom`` bytes free
+    /// in front of what is sent, so that the chunk framing of HTTP/1.1 writes its size line
+    /// there instead of copying the output into a new buffer.
+    var appendableOutput: ByteBuffer {
+        get { output }
+        _modify {
+            if output.readableBytes == 0, output.readerIndex < BodyFraming.headroom {
+                output = ByteBufferAllocator().buffer(capacity: 128)
+                output.moveWriterIndex(forwardBy: BodyFraming.headroom)
+                output.moveReaderIndex(forwardBy: BodyFraming.headroom)
+            }
+            yield &output
+        }
     }
 }

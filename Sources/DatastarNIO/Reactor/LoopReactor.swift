@@ -120,7 +120,7 @@ final class LoopReactor {
             }
         }
         if connection.output.readableBytes == 0, now - writer.lastWrite >= connection.keepAlive {
-            ServerSentEventComment.encode("", into: &connection.output)
+            ServerSentEventComment.encode("", into: &connection.appendableOutput)
         }
         flush(connection)
         if connection.closeRequested { close(connection, .closedByApp) }
