@@ -1,8 +1,15 @@
 /*
- * c-epoll-hub: the baseline for datastar-bench's hub scenario.
+ * c-epoll-hub: the baseline for datastar-bench's hub and feed scenarios.
  *
  * A minimal single-threaded HTTP/1.1 server on epoll, libc only:
  *
+ *   GET /feed?hz=H 200 with the same head as GET /sub; then, every 1/H s, one
+ *                  datastar-patch-signals event {"t":<µs since the epoch>,"n":<counter>} as one
+ *                  HTTP chunk (H: 1…1000, default 1). The streams of one rate share ONE timer
+ *                  (a timerfd), spread like the Swift reactor's: over min(8, interval / 10 ms)
+ *                  slots, the timer fires once per slot and writes each stream of that slot its
+ *                  event (non-blocking; a stream that cannot take the whole chunk is dropped).
+ *                  A firing that comes late visits the slots it missed, so the rate holds.
  *   GET /sub       200 with the same head the Swift servers send (text/event-stream, chunked);
  *                  the socket joins the subscriber list and gets every published event.
  *   POST /publish  reads and ignores its body (Content-Length), builds ONE
@@ -31,16 +38,21 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 enum { MAX_HEAD = 8192, READ_CHUNK = 65536, MAX_EVENTS = 1024 };
+enum { MAX_HZ = 1000, MAX_SLOTS = 8, SLOT_NS = 10000000 };
 
-enum kind { K_FREE = 0, K_REQUEST, K_SUBSCRIBER };
+enum kind { K_FREE = 0, K_REQUEST, K_SUBSCRIBER, K_FEED, K_TIMER };
 
 struct conn {
     unsigned char kind;
-    int sub_index;      /* position in subs[] while a subscriber */
+    int sub_index;      /* position in subs[] while a subscriber; in its slot while a feed stream */
+    int hz;             /* a feed stream's rate, or a timer's */
+    int slot;           /* a feed stream's slot */
+    long long n;        /* a feed stream's event counter */
     long long body_left; /* body bytes of the current request still to skip */
     char *pending;      /* an incomplete request head, kept between reads */
     size_t pending_len;
@@ -53,9 +65,43 @@ static int sub_count;
 static int epfd;
 static char scratch[READ_CHUNK + MAX_HEAD];
 
+/* The feed streams of one rate: one timer, and the streams spread over its slots. */
+struct slot {
+    int *fds;
+    int count, capacity;
+};
+struct feed_timer {
+    int fd;          /* the timerfd, once slot_count is set (the first stream of this rate) */
+    int slot_count;  /* min(MAX_SLOTS, interval / 10 ms), at least 1 */
+    int next_slot;   /* the slot the next firing visits */
+    int streams;     /* streams in all slots; the timer is disarmed at 0 */
+    struct slot slots[MAX_SLOTS];
+};
+static struct feed_timer feeds[MAX_HZ + 1]; /* indexed by rate */
+
 static void die(const char *what) {
     perror(what);
     exit(1);
+}
+
+static void arm(struct feed_timer *f, long long interval_ns) {
+    long long step = interval_ns / f->slot_count;
+    struct itimerspec spec = {
+        .it_interval = {.tv_sec = step / 1000000000LL, .tv_nsec = step % 1000000000LL},
+        .it_value = {.tv_sec = step / 1000000000LL, .tv_nsec = step % 1000000000LL},
+    };
+    if (interval_ns == 0) memset(&spec, 0, sizeof spec); /* disarms */
+    if (timerfd_settime(f->fd, 0, &spec, NULL) < 0) die("timerfd_settime");
+}
+
+static void leave_feed(int fd) {
+    struct conn *c = &conns[fd];
+    struct feed_timer *f = &feeds[c->hz];
+    struct slot *s = &f->slots[c->slot];
+    int last = s->fds[--s->count];
+    s->fds[c->sub_index] = last;
+    conns[last].sub_index = c->sub_index;
+    if (--f->streams == 0) arm(f, 0);
 }
 
 static void close_conn(int fd) {
@@ -64,6 +110,8 @@ static void close_conn(int fd) {
         int last = subs[--sub_count];
         subs[c->sub_index] = last;
         conns[last].sub_index = c->sub_index;
+    } else if (c->kind == K_FEED) {
+        leave_feed(fd);
     }
     free(c->pending);
     memset(c, 0, sizeof *c);
@@ -106,6 +154,48 @@ static void publish(void) {
     }
 }
 
+/* One firing of a rate's timer: each stream of the next slot gets its event. */
+static void on_tick(int timer_fd) {
+    struct feed_timer *f = &feeds[conns[timer_fd].hz];
+    uint64_t expirations = 0;
+    ssize_t got = read(timer_fd, &expirations, sizeof expirations);
+    if (got != (ssize_t)sizeof expirations || expirations == 0) return;
+    /* Late: visit every slot whose firing was missed (each at most once), so the rate holds. */
+    int visits = expirations < (uint64_t)f->slot_count ? (int)expirations : f->slot_count;
+    for (int v = 0; v < visits && f->streams > 0; v++) {
+        struct slot *s = &f->slots[f->next_slot];
+        f->next_slot = (f->next_slot + 1) % f->slot_count;
+        for (int i = 0; i < s->count;) {
+            int fd = s->fds[i];
+            struct conn *c = &conns[fd];
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            long long t = (long long)now.tv_sec * 1000000LL + now.tv_nsec / 1000;
+            char chunk[200];
+            /* The event is 57 + the digits of t and n bytes (16 + 1…19): two hex digits of size. */
+            int event_len = snprintf(chunk + 4, sizeof chunk - 4,
+                                     "event: datastar-patch-signals\ndata: signals {\"t\":%lld,\"n\":%lld}\n\n", t,
+                                     c->n++);
+            chunk[0] = "0123456789abcdef"[(event_len >> 4) & 15];
+            chunk[1] = "0123456789abcdef"[event_len & 15];
+            chunk[2] = '\r';
+            chunk[3] = '\n';
+            int chunk_len = 4 + event_len;
+            chunk[chunk_len++] = '\r';
+            chunk[chunk_len++] = '\n';
+            ssize_t n;
+            do {
+                n = send(fd, chunk, (size_t)chunk_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+            } while (n < 0 && errno == EINTR);
+            if (n == chunk_len) {
+                i++;
+            } else {
+                close_conn(fd); /* moves the slot's last stream into index i */
+            }
+        }
+    }
+}
+
 static const char sub_head_format[] = "HTTP/1.1 200 OK\r\n"
                                       "Content-Type: text/event-stream\r\n"
                                       "Cache-Control: no-cache\r\n"
@@ -117,18 +207,76 @@ static const char no_content[] = "HTTP/1.1 204 No Content\r\n\r\n";
 static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 static const char bad_request[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
-static int subscribe(int fd) {
+static int send_head(int fd) {
     char date[64], head[512];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     int len = snprintf(head, sizeof head, sub_head_format, date);
-    if (send_all(fd, head, (size_t)len) < 0) return -1;
+    return send_all(fd, head, (size_t)len);
+}
+
+static int subscribe(int fd) {
+    if (send_head(fd) < 0) return -1;
     struct conn *c = &conns[fd];
     c->kind = K_SUBSCRIBER;
     c->sub_index = sub_count;
     subs[sub_count++] = fd;
+    return 0;
+}
+
+/* The rate of a GET /feed request line (start…end): hz=H in the query, 1 if absent or not a
+ * number, at most MAX_HZ; 0 if out of range. */
+static int feed_rate(const char *start, const char *end) {
+    const char *target_end = memchr(start + 4, ' ', (size_t)(end - start - 4));
+    if (!target_end) return 0;
+    const char *query = memchr(start + 4, '?', (size_t)(target_end - start - 4));
+    long hz = 1;
+    for (const char *p = query; p && p + 3 <= target_end; p++) {
+        if ((*p == '?' || *p == '&') && p + 4 <= target_end && memcmp(p + 1, "hz=", 3) == 0) {
+            char *stop;
+            long value = strtol(p + 4, &stop, 10);
+            if (stop != p + 4 && (stop == target_end || *stop == '&')) hz = value;
+        }
+    }
+    return hz >= 1 && hz <= MAX_HZ ? (int)hz : 0;
+}
+
+static int join_feed(int fd, int hz) {
+    struct feed_timer *f = &feeds[hz];
+    long long interval_ns = 1000000000LL / hz;
+    if (f->slot_count == 0) {
+        f->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (f->fd < 0 || f->fd >= conn_capacity) die("timerfd_create");
+        int slots = (int)(interval_ns / SLOT_NS);
+        f->slot_count = slots < 1 ? 1 : slots > MAX_SLOTS ? MAX_SLOTS : slots;
+        conns[f->fd].kind = K_TIMER;
+        conns[f->fd].hz = hz;
+        struct epoll_event ev = {.events = EPOLLIN, .data.fd = f->fd};
+        if (epoll_ctl(epfd, EPOLL_CTL_ADD, f->fd, &ev) < 0) die("epoll_ctl");
+    }
+    if (send_head(fd) < 0) return -1;
+    int emptiest = 0;
+    for (int i = 1; i < f->slot_count; i++) {
+        if (f->slots[i].count < f->slots[emptiest].count) emptiest = i;
+    }
+    struct slot *s = &f->slots[emptiest];
+    if (s->count == s->capacity) {
+        int capacity = s->capacity ? s->capacity * 2 : 64;
+        int *grown = realloc(s->fds, (size_t)capacity * sizeof *grown);
+        if (!grown) die("realloc");
+        s->fds = grown;
+        s->capacity = capacity;
+    }
+    struct conn *c = &conns[fd];
+    c->kind = K_FEED;
+    c->hz = hz;
+    c->slot = emptiest;
+    c->sub_index = s->count;
+    c->n = 0;
+    s->fds[s->count++] = fd;
+    if (f->streams++ == 0) arm(f, interval_ns);
     return 0;
 }
 
@@ -159,7 +307,7 @@ static long handle(int fd, char *data, size_t len) {
     struct conn *c = &conns[fd];
     size_t used = 0;
     while (used < len) {
-        if (c->kind == K_SUBSCRIBER) return (long)len; /* ignore anything a subscriber sends */
+        if (c->kind == K_SUBSCRIBER || c->kind == K_FEED) return (long)len; /* ignore what a stream sends */
         if (c->body_left > 0) {
             size_t take = (size_t)c->body_left < len - used ? (size_t)c->body_left : len - used;
             c->body_left -= (long long)take;
@@ -179,6 +327,13 @@ static long handle(int fd, char *data, size_t len) {
             if (subscribe(fd) < 0) return -1;
         } else if (left >= 9 && memcmp(start, "GET /sub?", 9) == 0) {
             if (subscribe(fd) < 0) return -1;
+        } else if (left >= 10 && (memcmp(start, "GET /feed?", 10) == 0 || memcmp(start, "GET /feed ", 10) == 0)) {
+            int hz = feed_rate(start, end);
+            if (hz == 0) {
+                send_all(fd, bad_request, sizeof bad_request - 1);
+                return -1;
+            }
+            if (join_feed(fd, hz) < 0) return -1;
         } else if (left >= 14 && memcmp(start, "POST /publish ", 14) == 0) {
             long long body = content_length(start, head_len);
             if (body < 0) {
@@ -317,6 +472,8 @@ int main(int argc, char **argv) {
             int fd = events[i].data.fd;
             if (fd == listener) {
                 on_acceptable(listener);
+            } else if (conns[fd].kind == K_TIMER) {
+                on_tick(fd);
             } else if (conns[fd].kind != K_FREE) {
                 /* Errors and hang-ups show as a failed or empty read. (A subscriber dropped by a
                  * publish earlier in this batch is K_FREE, or a new connection on the same fd,

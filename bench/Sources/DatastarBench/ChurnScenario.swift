@@ -197,7 +197,9 @@ struct ChurnRowRunner {
 
     func run(_ spec: ChurnRowSpec) -> ChurnRowResult {
         var result = ChurnRowResult(spec: spec)
-        harness.runHubServer(spec.server, mode: spec.mode, baseline: baseline, into: &result) { server, slots, result in
+        let mode = spec.mode == "hub" ? "reactor" : "task"
+        let baselines = BaselineServers(cServer: baseline)
+        harness.runServer(spec.server, mode: mode, baselines: baselines, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
         }
         return result

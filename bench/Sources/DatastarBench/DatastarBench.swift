@@ -57,6 +57,12 @@ struct DatastarBench: ParsableCommand {
             the event's send time to its receipt, server CPU (/proc/PID/stat) and server RSS \
             growth per stream.
 
+            feed and hub also run the baselines named in --frameworks: c-epoll (a minimal C epoll \
+            server, compiled from bench/c-epoll-hub.c) and node (bench/node-baseline.js on plain \
+            node:http; its rows are skipped if there is no node). After the results, a table sets \
+            every row's server CPU per event (delivery) and RSS per stream (subscriber) against the \
+            c-epoll row of the same run.
+
             hub: for each subscriber count (--streams) × server (--frameworks, including c-epoll, \
             a minimal C epoll server compiled from bench/c-epoll-hub.c) × mode (hub: the reactor \
             hub; task: an AsyncStream and a task per subscriber), opens the subscribers \
@@ -98,6 +104,8 @@ struct DatastarBench: ParsableCommand {
     static let frameworkNames = ["hummingbird", "vapor"]
     static let modeNames = ["reactor", "task"]
     static let hubServerNames = ["hummingbird", "vapor", HubRowSpec.baselineServer]
+    /// The servers the feed and hub scenarios can run: the frameworks and the baselines.
+    static let comparedServerNames = frameworkNames + Baseline.allCases.map(\.rawValue)
     static let hubModeNames = ["hub", "task"]
 
     @Option(
@@ -119,7 +127,11 @@ struct DatastarBench: ParsableCommand {
     var server: String?
 
     @Option(
-        help: "Frameworks, comma-separated: hummingbird, vapor; with --scenario hub also c-epoll. (default: all)"
+        help: """
+            Servers, comma-separated: hummingbird, vapor; with --scenario feed or hub also the baselines c-epoll \
+            and node; with --scenario churn also c-epoll. (default: feed hummingbird,vapor; hub and churn \
+            hummingbird,vapor,c-epoll)
+            """
     )
     var frameworks: CommaList?
 
@@ -144,11 +156,17 @@ struct DatastarBench: ParsableCommand {
     @Option(help: "Seconds of measurement per row. (default: 10; hub: 15)")
     var duration: Double?
 
-    @Option(help: "hub: the C baseline executable (default: compile bench/c-epoll-hub.c into .build/).")
+    @Option(help: "The C baseline executable (default: compile bench/c-epoll-hub.c into .build/).")
     var cServer: String?
 
-    @Option(help: "hub: the C baseline's source (default: bench/c-epoll-hub.c, found from here or this executable).")
+    @Option(help: "The C baseline's source (default: bench/c-epoll-hub.c, found from here or this executable).")
     var cSource: String?
+
+    @Option(help: "The node executable of the node baseline (default: node on PATH; without one its rows are skipped).")
+    var node: String?
+
+    @Option(help: "The node baseline's script (default: bench/node-baseline.js, found from here or this executable).")
+    var nodeScript: String?
 
     @Option(help: "hub: the C compiler.")
     var cc = "cc"
@@ -182,9 +200,17 @@ struct DatastarBench: ParsableCommand {
     var hzList: CommaList { hz ?? CommaList(broadcasts ? ["10"] : ["1", "10"]) }
     var warmupSeconds: Double { warmup ?? (scenario == .hub ? 2 : 3) }
     var durationSeconds: Double { duration ?? (scenario == .churn ? 45 : scenario == .hub ? 15 : 10) }
-    /// Whether a row runs datastar-bench-server (not only the C baseline).
+    /// Whether a row runs datastar-bench-server (not only the baselines).
     var needsSwiftServer: Bool {
-        scenario == .feed || frameworkList.items.contains { $0 != HubRowSpec.baselineServer }
+        frameworkList.items.contains { !Baseline.isBaseline($0) }
+    }
+
+    /// The servers `--frameworks` may name in this scenario.
+    var allowedServerNames: [String] {
+        switch scenario {
+        case .feed, .hub: Self.comparedServerNames
+        case .churn, .shutdown: Self.hubServerNames
+        }
     }
 
     mutating func validate() throws {
@@ -192,11 +218,7 @@ struct DatastarBench: ParsableCommand {
         guard churnRate > 0, churnRate <= 20_000 else { throw ValidationError("--churn-rate must be 1…20000") }
         guard churnHold >= 0, churnHold <= 60 else { throw ValidationError("--churn-hold must be 0…60 s") }
         guard churnTimeout > 0, churnTimeout <= 60 else { throw ValidationError("--churn-timeout must be 0…60 s") }
-        try checkNames(
-            frameworkList,
-            allowed: hub ? Self.hubServerNames : Self.frameworkNames,
-            option: "--frameworks"
-        )
+        try checkNames(frameworkList, allowed: allowedServerNames, option: "--frameworks")
         try checkNames(modeList, allowed: hub ? Self.hubModeNames : Self.modeNames, option: "--modes")
         let limit = ProcFS.openFileLimits().hard
         let maximumStreams = max(0, limit - Self.reservedFiles)
@@ -250,31 +272,64 @@ struct DatastarBench: ParsableCommand {
         let duration = durationSeconds
 
         let machine = MachineInfo.current()
-        let specs = matrix
+        let baselines = try baselineServers(for: Set(matrix.map(\.framework)))
+        let specs = matrix.filter { Baseline(rawValue: $0.framework).map { baselines.skipped[$0] == nil } ?? true }
         let settings = try runSettings()
         output(machine.description)
         output(
-            "run: \(specs.count) rows; server threads \(serverThreads), client threads \(clientThreads), "
-                + "\(sources) source addresses, warm-up \(format(warmup, 1)) s, window \(format(duration, 1)) s; "
-                + "server \(settings.server.path)"
+            "run: \(specs.count) rows; server threads \(serverThreads) (C and Node servers: 1), client threads "
+                + "\(clientThreads), \(sources) source addresses, warm-up \(format(warmup, 1)) s, window "
+                + "\(format(duration, 1)) s; server \(settings.server.path)"
+                + (baselines.cServer.map { ", C server \($0.path)" } ?? "")
+                + (baselines.node.map { ", node \($0.executable.path) \($0.script.path)" } ?? "")
         )
+        for note in baselines.skipNotes { output(note) }
         output("")
 
         let results = runRows(specs, settings: settings, label: \.label) { spec, harness in
-            RowRunner(harness: harness).run(spec)
+            RowRunner(harness: harness, baselines: baselines).run(spec)
         }
         let ratios = ModeRatio.all(in: results)
+        let baselineRatios = BaselineRatio.all(in: results)
         output(
             "Results (\(format(duration, 0)) s window after \(format(warmup, 0)) s warm-up):",
             Report.resultsTable(results)
         )
+        if !baselineRatios.isEmpty {
+            output(
+                "Against the c-epoll row of this run (server CPU per event; RSS growth per stream, which leaves "
+                    + "out the kernel's socket buffers):",
+                Report.baselineTable(
+                    baselineRatios,
+                    unit: RowResult.unitName,
+                    connection: RowResult.connectionName
+                )
+            )
+        }
         if !ratios.isEmpty {
             output("Server CPU per event, task ÷ reactor:", Report.ratioTable(ratios))
         }
         try finish(
-            BenchReport(machine: machine, settings: settingsDescription, rows: results, ratios: ratios),
+            BenchReport(
+                machine: machine,
+                settings: settingsDescription.merging(baselineSettings(baselines)) { $1 },
+                rows: results,
+                ratios: ratios,
+                baselineRatios: baselineRatios
+            ),
             rows: results
         )
+    }
+
+    /// The baselines' commands and skip notes, as the JSON's settings record them.
+    func baselineSettings(_ baselines: BaselineServers) -> [String: String] {
+        var settings = ["cServer": baselines.cServer?.path ?? ""]
+        if let node = baselines.node {
+            settings["node"] = node.executable.path
+            settings["nodeScript"] = node.script.path
+        }
+        for (baseline, note) in baselines.skipped { settings["skipped.\(baseline.rawValue)"] = note }
+        return settings
     }
 
     /// What every row runs with, in either scenario.
@@ -335,13 +390,18 @@ struct DatastarBench: ParsableCommand {
         if rows.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
 
-    /// Every combination, framework-major.
+    /// Every combination, grouped by stream count and rate: the baselines first (c-epoll, node;
+    /// one row each, whatever `--modes` says), then each framework in each mode.
     var matrix: [RowSpec] {
         var specs: [RowSpec] = []
-        for framework in frameworkList.items {
-            for mode in modeList.items {
-                for count in streams.integers ?? [] {
-                    for rate in hzList.integers ?? [] {
+        let servers = frameworkList.items
+        for count in streams.integers ?? [] {
+            for rate in hzList.integers ?? [] {
+                for baseline in Baseline.allCases where servers.contains(baseline.rawValue) {
+                    specs.append(RowSpec(framework: baseline.rawValue, mode: baseline.mode, streams: count, hz: rate))
+                }
+                for framework in servers where !Baseline.isBaseline(framework) {
+                    for mode in modeList.items {
                         specs.append(RowSpec(framework: framework, mode: mode, streams: count, hz: rate))
                     }
                 }

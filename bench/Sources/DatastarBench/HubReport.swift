@@ -191,6 +191,8 @@ struct HubBenchReport: Codable, Sendable {
     var settings: [String: String]
     var rows: [HubRowResult]
     var comparisons: [HubComparison]
+    /// Every row against the c-epoll row of the run: CPU per delivery and RSS per subscriber.
+    var baselineRatios: [BaselineRatio]
 }
 
 extension Report {

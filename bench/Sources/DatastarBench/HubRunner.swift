@@ -16,9 +16,10 @@ import Foundation
 /// One row of the hub scenario: a server, how it fans out, how many subscribers, how many
 /// publishes per second.
 struct HubRowSpec: Sendable, Hashable {
-    /// `hummingbird`, `vapor` or `c-epoll`.
+    /// `hummingbird`, `vapor`, `c-epoll` or `node`.
     var server: String
-    /// `hub` (the reactor hub), `task` (an AsyncStream and a task per subscriber) or `epoll`.
+    /// `hub` (the reactor hub), `task` (an AsyncStream and a task per subscriber), `epoll` (the C
+    /// server) or `http` (the Node one).
     var mode: String
     var subscribers: Int
     var hz: Int
@@ -34,8 +35,8 @@ struct HubRowSpec: Sendable, Hashable {
 /// after each, and measures delivery, publish-to-receipt latency, server CPU and memory.
 struct HubRowRunner {
     let harness: RowHarness
-    /// The C baseline's executable (rows whose server is `c-epoll`).
-    let baseline: URL?
+    /// The baselines' commands (rows whose server is `c-epoll` or `node`).
+    let baselines: BaselineServers
 
     /// After the last publish of a phase, deliveries are awaited at most this long; the wait
     /// ends sooner when all have arrived or none arrived for `drainQuiet` seconds.
@@ -46,7 +47,8 @@ struct HubRowRunner {
 
     func run(_ spec: HubRowSpec) -> HubRowResult {
         var result = HubRowResult(spec: spec)
-        harness.runHubServer(spec.server, mode: spec.mode, baseline: baseline, into: &result) { server, slots, result in
+        let mode = spec.mode == "hub" ? "reactor" : "task"
+        harness.runServer(spec.server, mode: mode, baselines: baselines, into: &result) { server, slots, result in
             try measure(spec, server: server, slots: slots, into: &result)
         }
         return result
@@ -143,9 +145,9 @@ struct HubRowRunner {
 enum CBaseline {
     static let sourcePath = "bench/c-epoll-hub.c"
 
-    /// The source: `explicit`, or `bench/c-epoll-hub.c` under the working directory or a
-    /// directory above this executable.
-    static func locateSource(explicit: String?) -> URL? {
+    /// The source: `explicit`, or `path` (by default `bench/c-epoll-hub.c`) under the working
+    /// directory or a directory above this executable.
+    static func locateSource(explicit: String?, path: String = sourcePath) -> URL? {
         if let explicit { return URL(fileURLWithPath: explicit) }
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         let own =
@@ -157,7 +159,7 @@ enum CBaseline {
             directory = directory.deletingLastPathComponent()
         }
         for root in candidates {
-            let source = root.appendingPathComponent(sourcePath)
+            let source = root.appendingPathComponent(path)
             if FileManager.default.fileExists(atPath: source.path) { return source }
         }
         return nil
@@ -195,26 +197,25 @@ enum CBaseline {
 }
 
 extension RowHarness {
-    /// Runs a row against the server that serves `GET /sub` and `POST /publish` for `server` in
-    /// `mode` (`hub` or `task`): the C baseline, or datastar-bench-server. A row that asks for
-    /// the C baseline without an executable for it fails.
-    func runHubServer<Row: MeasuredRow>(
+    /// Runs a row against `server`: a baseline (`c-epoll` or `node`, whatever the mode), or
+    /// datastar-bench-server with that framework in `mode` (`reactor` or `task`). A row that asks
+    /// for a baseline this run has no command for fails.
+    func runServer<Row: MeasuredRow>(
         _ server: String,
         mode: String,
-        baseline: URL?,
+        baselines: BaselineServers,
         into result: inout Row,
         measure: (ServerProcess, [LoopSlot], inout Row) throws -> Void
     ) {
-        if server == HubRowSpec.baselineServer {
-            guard let baseline else {
-                result.failure = "no C baseline executable"
+        if let baseline = Baseline(rawValue: server) {
+            guard let command = baselines.command(for: baseline) else {
+                result.failure = baselines.skipped[baseline] ?? "no \(server) executable"
                 return
             }
-            run(executable: baseline, arguments: ["--port", "0"], into: &result, measure: measure)
+            run(executable: command.executable, arguments: command.arguments, into: &result, measure: measure)
         } else {
             let arguments = [
-                "--port", "0", "--framework", server, "--mode", mode == "hub" ? "reactor" : "task",
-                "--threads", String(settings.serverThreads),
+                "--port", "0", "--framework", server, "--mode", mode, "--threads", String(settings.serverThreads),
             ]
             run(executable: settings.server, arguments: arguments, into: &result, measure: measure)
         }

@@ -17,20 +17,20 @@ import NIOCore
 import NIOPosix
 
 extension DatastarBench {
-    /// The hub rows, grouped by subscriber count and rate: the C baseline first, then each mode
-    /// on each framework.
+    /// The hub rows, grouped by subscriber count and rate: the baselines first (c-epoll, node),
+    /// then each mode on each framework.
     var hubMatrix: [HubRowSpec] {
         var specs: [HubRowSpec] = []
         let servers = frameworkList.items
         for count in streams.integers ?? [] {
             for rate in hzList.integers ?? [] {
-                if servers.contains(HubRowSpec.baselineServer) {
+                for baseline in Baseline.allCases where servers.contains(baseline.rawValue) {
                     specs.append(
-                        HubRowSpec(server: HubRowSpec.baselineServer, mode: "epoll", subscribers: count, hz: rate)
+                        HubRowSpec(server: baseline.rawValue, mode: baseline.mode, subscribers: count, hz: rate)
                     )
                 }
                 for mode in modeList.items {
-                    for server in servers where server != HubRowSpec.baselineServer {
+                    for server in servers where !Baseline.isBaseline(server) {
                         specs.append(HubRowSpec(server: server, mode: mode, subscribers: count, hz: rate))
                     }
                 }
@@ -42,34 +42,25 @@ extension DatastarBench {
     /// `--scenario hub`: every row of `hubMatrix`, then the tables and the JSON.
     func runHub() throws {
         let machine = MachineInfo.current()
-        let specs = hubMatrix
-        var baseline: URL?
-        if specs.contains(where: { $0.server == HubRowSpec.baselineServer }) {
-            if let cServer {
-                baseline = URL(fileURLWithPath: cServer)
-            } else {
-                guard let source = CBaseline.locateSource(explicit: cSource) else {
-                    throw ValidationError(
-                        "no \(CBaseline.sourcePath) here or above this executable; pass --c-source or --c-server"
-                    )
-                }
-                baseline = try CBaseline.build(source: source, compiler: cc)
-            }
-        }
+        let baselines = try baselineServers(for: Set(hubMatrix.map(\.server)))
+        let specs = hubMatrix.filter { Baseline(rawValue: $0.server).map { baselines.skipped[$0] == nil } ?? true }
         let settings = try runSettings()
         output(machine.description)
         output(
-            "run: hub scenario, \(specs.count) rows; server threads \(serverThreads) (C server: 1), client threads "
+            "run: hub scenario, \(specs.count) rows; server threads \(serverThreads) (C and Node servers: 1), client threads "
                 + "\(clientThreads), \(sources) source addresses, warm-up \(format(warmupSeconds, 1)) s of "
                 + "publishing, window \(format(durationSeconds, 1)) s; server \(settings.server.path)"
-                + (baseline.map { ", C server \($0.path)" } ?? "")
+                + (baselines.cServer.map { ", C server \($0.path)" } ?? "")
+                + (baselines.node.map { ", node \($0.executable.path) \($0.script.path)" } ?? "")
         )
+        for note in baselines.skipNotes { output(note) }
         output("")
 
         let results = runRows(specs, settings: settings, label: \.label) { spec, harness in
-            HubRowRunner(harness: harness, baseline: baseline).run(spec)
+            HubRowRunner(harness: harness, baselines: baselines).run(spec)
         }
         let comparisons = HubComparison.all(in: results)
+        let ratios = BaselineRatio.all(in: results)
         output(
             "Results (\(format(durationSeconds, 0)) s of publishing after \(format(warmupSeconds, 0)) s warm-up; "
                 + "lag = receipt − the event's \"t\"; server µs/delivery = server utime+stime ÷ deliveries):",
@@ -83,12 +74,21 @@ extension DatastarBench {
                 Report.hubGoalTable(comparisons)
             )
         }
+        if !ratios.isEmpty {
+            output(
+                "Against the c-epoll row of this run (server CPU per delivery; RSS growth per subscriber, "
+                    + "which leaves out the kernel's socket buffers):",
+                Report.baselineTable(ratios, unit: HubRowResult.unitName, connection: HubRowResult.connectionName)
+            )
+        }
         try finish(
             HubBenchReport(
                 machine: machine,
-                settings: settingsDescription.merging(["scenario": "hub", "cServer": baseline?.path ?? ""]) { $1 },
+                settings: settingsDescription.merging(baselineSettings(baselines)) { $1 }
+                    .merging(["scenario": "hub"]) { $1 },
                 rows: results,
-                comparisons: comparisons
+                comparisons: comparisons,
+                baselineRatios: ratios
             ),
             rows: results
         )

@@ -140,6 +140,8 @@ struct BenchReport: Codable, Sendable {
     var settings: [String: String]
     var rows: [RowResult]
     var ratios: [ModeRatio]
+    /// Every row against the c-epoll row of the run: CPU per event and RSS per stream.
+    var baselineRatios: [BaselineRatio]
 }
 
 /// A table printed either aligned for a terminal or as Markdown.

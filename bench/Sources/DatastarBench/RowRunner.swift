@@ -42,6 +42,8 @@ struct RunSettings: Sendable {
 /// Runs rows: starts the server, opens the streams, warms up, measures, tears down.
 struct RowRunner {
     let harness: RowHarness
+    /// The baselines' commands (rows whose framework is `c-epoll` or `node`).
+    let baselines: BaselineServers
     /// Short requests per second during the window.
     var probeHz = 10.0
 
@@ -49,12 +51,8 @@ struct RowRunner {
 
     func run(_ spec: RowSpec) -> RowResult {
         var result = RowResult(spec: spec)
-        let arguments = [
-            "--port", "0", "--framework", spec.framework, "--mode", spec.mode,
-            "--threads", String(settings.serverThreads),
-        ]
-        harness.run(executable: settings.server, arguments: arguments, into: &result) { server, slots, result in
-            try measure(spec, server: server, slots: slots, into: &result)
+        harness.runServer(spec.framework, mode: spec.mode, baselines: baselines, into: &result) { server, slots, row in
+            try measure(spec, server: server, slots: slots, into: &row)
         }
         return result
     }
