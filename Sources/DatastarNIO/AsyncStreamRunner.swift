@@ -69,7 +69,8 @@ package enum AsyncStreamRunner {
     ///     `nil` for none.
     ///   - closeFuture: completes when the connection closes, where the framework exposes it.
     ///   - close: closes the stream from outside, for example on shutdown.
-    ///   - reactor: a reactor whose ``DatastarReactor/shutdown()`` should close this stream too.
+    ///   - registry: where the server's shutdown finds this stream to close it, for a
+    ///     framework without a shutdown signal per response.
     /// - Returns: whether `body` ended by itself (returned or threw) or was ended from outside
     ///   (the close signal, the channel's close, a failed keep-alive).
     @discardableResult
@@ -81,14 +82,14 @@ package enum AsyncStreamRunner {
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         closeFuture: EventLoopFuture<Void>? = nil,
         close: CloseSignal = CloseSignal(),
-        reactor: DatastarReactor? = nil
+        registry: AsyncStreamRegistry? = nil
     ) async -> BodyEnding {
         let generator = ServerSentEventGenerator(sink: sink, allocator: allocator)
         closeFuture?.whenComplete { _ in
             generator.close()
             close.close()
         }
-        let token = reactor?.trackAsyncStream(close)
+        let token = registry?.track(close)
         let ending = await withTaskGroup(of: BodyEnding.self) { group in
             group.addTask {
                 do {
@@ -114,7 +115,7 @@ package enum AsyncStreamRunner {
             group.cancelAll()
             return first
         }
-        if let token { reactor?.untrackAsyncStream(token) }
+        if let token { registry?.untrack(token) }
         generator.close()
         return ending
     }
@@ -154,7 +155,7 @@ package enum AsyncStreamRunner {
         keepAlive: Duration? = DatastarStream.defaultKeepAlive,
         closeFuture: EventLoopFuture<Void>? = nil,
         close: CloseSignal = CloseSignal(),
-        reactor: DatastarReactor? = nil,
+        registry: AsyncStreamRegistry? = nil,
         contentCoding: ContentCoding? = nil,
         compression: DatastarCompression = .automatic,
         onShutdown: ShutdownBehavior = .reconnect,
@@ -178,7 +179,7 @@ package enum AsyncStreamRunner {
                     keepAlive: keepAlive,
                     closeFuture: closeFuture,
                     close: close,
-                    reactor: reactor
+                    registry: registry
                 )
                 relay.finish()
                 return ending

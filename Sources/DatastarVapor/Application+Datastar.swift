@@ -27,9 +27,12 @@ extension Application {
             typealias Value = DatastarReactor
         }
 
+        private struct AsyncStreamsKey: StorageKey, LockKey {
+            typealias Value = AsyncStreamRegistry
+        }
+
         /// The application's reactor, created on first use. ``DatastarStream`` responses use it
-        /// unless they name another, and `DatastarResponse` streams register with it so that
-        /// its shutdown ends them too.
+        /// unless they name another.
         public var reactor: DatastarReactor {
             get {
                 application.locks.lock(for: ReactorKey.self).withLock {
@@ -45,6 +48,17 @@ extension Application {
                 }
             }
         }
+
+        /// The application's running `DatastarResponse` streams, which the server's shutdown
+        /// closes (``Vapor/Application/Servers/Provider/datastar``).
+        var asyncStreams: AsyncStreamRegistry {
+            application.locks.lock(for: AsyncStreamsKey.self).withLock {
+                if let registry = application.storage[AsyncStreamsKey.self] { return registry }
+                let registry = AsyncStreamRegistry()
+                application.storage[AsyncStreamsKey.self] = registry
+                return registry
+            }
+        }
     }
 }
 
@@ -53,22 +67,31 @@ extension Application.Servers.Provider {
     ///
     /// Vapor's server waits for open responses when it stops, and long-lived streams never end
     /// by themselves; so without this, shutdown waits for the server's shutdown timeout. With
-    /// it, every stream of the application's reactor gets its `onDisconnect` and ends first:
+    /// it, every stream of the application's reactor gets its `onDisconnect` and ends first,
+    /// and every running `DatastarResponse` stream is closed:
     ///
     /// ```swift
     /// app.servers.use(.datastar)
     /// ```
     public static var datastar: Self {
         .init { app in
-            app.servers.use { app in DatastarServer(base: app.http.server.shared, reactor: app.datastar.reactor) }
+            app.servers.use { app in
+                DatastarServer(
+                    base: app.http.server.shared,
+                    reactor: app.datastar.reactor,
+                    asyncStreams: app.datastar.asyncStreams
+                )
+            }
         }
     }
 }
 
-/// Vapor's HTTP server, which ends the reactor's streams before it shuts down.
+/// Vapor's HTTP server, which ends the reactor's streams and the running async streams before
+/// it shuts down.
 struct DatastarServer: Server {
     let base: HTTPServer
     let reactor: DatastarReactor
+    let asyncStreams: AsyncStreamRegistry
 
     var onShutdown: EventLoopFuture<Void> { base.onShutdown }
 
@@ -86,11 +109,13 @@ struct DatastarServer: Server {
     /// handles the server's own shutdown, which then finds no open stream to wait for.
     @available(*, noasync)
     func shutdown() {
+        asyncStreams.shutDownAll()
         _ = reactor.beginShutdown()
         base.shutdown()
     }
 
     func shutdown() async {
+        asyncStreams.shutDownAll()
         await reactor.shutdown()
         await base.shutdown()
     }

@@ -67,7 +67,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
         let keepAlive = self.keepAlive
         let allocator = request.byteBufferAllocator
         let logger = request.logger
-        let reactor = request.application.datastar.reactor
+        let asyncStreams = request.application.datastar.asyncStreams
         let compression = self.compression
         let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
@@ -88,7 +88,7 @@ public struct DatastarResponse: AsyncResponseEncodable {
                     logger: logger,
                     keepAlive: keepAlive,
                     closeFuture: channel?.closeFuture,
-                    reactor: reactor,
+                    registry: asyncStreams,
                     contentCoding: coding,
                     compression: compression,
                     onShutdown: onShutdown

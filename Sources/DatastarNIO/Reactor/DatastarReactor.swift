@@ -44,7 +44,6 @@ public final class DatastarReactor: Sendable {
     let metrics: StreamMetrics
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<LoopReactor>]>([:])
     private let nextID = NIOLockedValueBox<UInt64>(1)
-    private let asyncStreams = NIOLockedValueBox<[UInt64: AsyncStreamRunner.CloseSignal]>([:])
 
     /// Creates a reactor.
     ///
@@ -127,35 +126,22 @@ public final class DatastarReactor: Sendable {
     }
 
     /// Closes every open stream with ``StreamCloseReason/serverShutdown`` (each `onDisconnect`
-    /// runs) and stops the timers; one hop per event loop. Async streams that registered with
-    /// this reactor are closed too. Returns when every reactor stream has closed.
+    /// runs) and stops the timers; one hop per event loop. Returns when every reactor stream
+    /// has closed.
     public func shutdown() async {
         for closed in beginShutdown() {
             try? await closed.get()
         }
     }
 
-    /// Starts what ``shutdown()`` does without waiting for it: signals every tracked async
-    /// stream and enqueues the close of every reactor stream on its event loop, ahead of
+    /// Starts what ``shutdown()`` does without waiting for it: enqueues the close of every
+    /// reactor stream on its event loop, ahead of
     /// whatever is enqueued there later. Returns a future per event loop that completes once
     /// that loop's streams are closed. Never blocks, so a synchronous shutdown path can call
     /// it from any thread.
     package func beginShutdown() -> [EventLoopFuture<Void>] {
-        let signals = asyncStreams.withLockedValue { Array($0.values) }
-        for signal in signals { signal.shutDown() }
         let reactors = loops.withLockedValue { Array($0.values) }
         return reactors.map { reactor in reactor.eventLoop.submit { reactor.value.shutdown() } }
-    }
-
-    /// Lets ``shutdown()`` stop an async stream; returns the token to untrack it with.
-    func trackAsyncStream(_ stop: AsyncStreamRunner.CloseSignal) -> UInt64 {
-        let token = makeConnectionID()
-        asyncStreams.withLockedValue { $0[token] = stop }
-        return token
-    }
-
-    func untrackAsyncStream(_ token: UInt64) {
-        _ = asyncStreams.withLockedValue { $0.removeValue(forKey: token) }
     }
 
     /// The number of open streams, over all event loops; one hop per loop.
