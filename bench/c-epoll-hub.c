@@ -3,8 +3,9 @@
  *
  * A minimal single-threaded HTTP/1.1 server on epoll, libc only:
  *
- *   GET /feed?hz=H 200 with the same head as GET /sub; then, every 1/H s, one
- *                  datastar-patch-signals event {"t":<µs since the epoch>,"n":<counter>} as one
+ *   GET /feed?hz=H 200 with the head of GET /sub plus Vary: Accept-Encoding (as the Swift servers
+ *                  send it); then, every 1/H s, one
+ *                  datastar-patch-signals event {"t":<µs since the epoch>,"n":<1, 2, …>} as one
  *                  HTTP chunk (H: 1…1000, default 1). The streams of one rate share ONE timer
  *                  (a timerfd), spread like the Swift reactor's: over min(8, interval / 10 ms)
  *                  slots, the timer fires once per slot and writes each stream of that slot its
@@ -175,7 +176,7 @@ static void on_tick(int timer_fd) {
             /* The event is 57 + the digits of t and n bytes (16 + 1…19): two hex digits of size. */
             int event_len = snprintf(chunk + 4, sizeof chunk - 4,
                                      "event: datastar-patch-signals\ndata: signals {\"t\":%lld,\"n\":%lld}\n\n", t,
-                                     c->n++);
+                                     ++c->n);
             chunk[0] = "0123456789abcdef"[(event_len >> 4) & 15];
             chunk[1] = "0123456789abcdef"[event_len & 15];
             chunk[2] = '\r';
@@ -203,22 +204,31 @@ static const char sub_head_format[] = "HTTP/1.1 200 OK\r\n"
                                       "X-Accel-Buffering: no\r\n"
                                       "Date: %s\r\n"
                                       "Transfer-Encoding: chunked\r\n\r\n";
+/* The head of GET /feed: the Swift servers' feed head, which adds Vary (a feed may be compressed). */
+static const char feed_head_format[] = "HTTP/1.1 200 OK\r\n"
+                                       "Content-Type: text/event-stream\r\n"
+                                       "Cache-Control: no-cache\r\n"
+                                       "Connection: keep-alive\r\n"
+                                       "X-Accel-Buffering: no\r\n"
+                                       "Vary: Accept-Encoding\r\n"
+                                       "Date: %s\r\n"
+                                       "Transfer-Encoding: chunked\r\n\r\n";
 static const char no_content[] = "HTTP/1.1 204 No Content\r\n\r\n";
 static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 static const char bad_request[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
-static int send_head(int fd) {
+static int send_head(int fd, const char *format) {
     char date[64], head[512];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    int len = snprintf(head, sizeof head, sub_head_format, date);
+    int len = snprintf(head, sizeof head, format, date);
     return send_all(fd, head, (size_t)len);
 }
 
 static int subscribe(int fd) {
-    if (send_head(fd) < 0) return -1;
+    if (send_head(fd, sub_head_format) < 0) return -1;
     struct conn *c = &conns[fd];
     c->kind = K_SUBSCRIBER;
     c->sub_index = sub_count;
@@ -256,7 +266,7 @@ static int join_feed(int fd, int hz) {
         struct epoll_event ev = {.events = EPOLLIN, .data.fd = f->fd};
         if (epoll_ctl(epfd, EPOLL_CTL_ADD, f->fd, &ev) < 0) die("epoll_ctl");
     }
-    if (send_head(fd) < 0) return -1;
+    if (send_head(fd, feed_head_format) < 0) return -1;
     int emptiest = 0;
     for (int i = 1; i < f->slot_count; i++) {
         if (f->slots[i].count < f->slots[emptiest].count) emptiest = i;

@@ -4,7 +4,7 @@
 // developer would write these endpoints efficiently:
 //
 //   GET /feed?hz=H  200 with the head the Swift servers and c-epoll-hub send (text/event-stream,
-//                   chunked); then, every 1/H s, one datastar-patch-signals event
+//                   chunked, Vary: Accept-Encoding); then, every 1/H s, one datastar-patch-signals event
 //                   {"t":<µs since the epoch>,"n":<counter>} (H: 1…1000, default 1). ONE
 //                   setInterval per rate serves every stream of that rate: each firing writes
 //                   every stream its event, all at once (no spreading over slots).
@@ -68,8 +68,11 @@ function send(res, event) {
   return true;
 }
 
-function openStream(res) {
-  res.writeHead(200, streamHead);
+// The feed's head adds Vary, as the Swift servers' feed head does (a feed may be compressed).
+const feedHead = { ...streamHead, 'Vary': 'Accept-Encoding' };
+
+function openStream(res, head = streamHead) {
+  res.writeHead(200, head);
   res.flushHeaders();
 }
 
@@ -79,7 +82,7 @@ const feeds = new Map();
 function feedTick(feed) {
   for (const stream of feed.streams) {
     const event =
-      'event: datastar-patch-signals\ndata: signals {"t":' + microsecondsSinceEpoch() + ',"n":' + stream.n++ + '}\n\n';
+      'event: datastar-patch-signals\ndata: signals {"t":' + microsecondsSinceEpoch() + ',"n":' + ++stream.n + '}\n\n';
     send(stream.res, event);
   }
 }
@@ -100,7 +103,7 @@ function joinFeed(res, hz) {
       feed.timer = null;
     }
   });
-  openStream(res);
+  openStream(res, feedHead);
 }
 
 // The rate of a /feed target: hz=H, 1 if absent or not a number; 0 if out of range.
