@@ -140,7 +140,15 @@ struct HummingbirdTransport: ReactorTransport {
     var writesHTTP1Chunks: Bool { encoderContext() != nil }
 
     func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        if buffer.readableBytes > 0, let context = encoderContext() {
+        // Nothing to send: the engine only wants the response head out, which Hummingbird has
+        // written and flushed already. An empty body part would go out as an empty DATA frame
+        // on HTTP/2, which peers count as a flood (see `ReactorTransport`).
+        guard buffer.readableBytes > 0 else {
+            channel.flush()
+            promise?.succeed(())
+            return
+        }
+        if let context = encoderContext() {
             context.writeAndFlush(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
         } else {
             channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: promise)

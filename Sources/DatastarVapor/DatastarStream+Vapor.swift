@@ -89,6 +89,15 @@ struct VaporTransport: ReactorTransport {
     var eventLoop: any EventLoop { writer.eventLoop }
 
     func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        // Nothing to send: the engine wants the response head out, which Vapor holds until
+        // the body is flushed. On HTTP/1.1 an empty body part flushes it and puts nothing on
+        // the wire; on HTTP/2 it would be an empty DATA frame, which peers count as a flood
+        // (see `ReactorTransport`), so the stream's channel is flushed instead.
+        if buffer.readableBytes == 0, !isHTTP1, let channel {
+            channel.flush()
+            promise?.succeed(())
+            return
+        }
         writer.write(.buffer(buffer), promise: promise)
     }
 

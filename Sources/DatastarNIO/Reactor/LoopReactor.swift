@@ -74,7 +74,8 @@ final class LoopReactor {
         connection.state = .active
         if connection.output.readableBytes == 0 {
             // Some servers (Vapor) hold the response head until the body is first flushed; an
-            // empty write flushes it now, so the client sees the stream open at once.
+            // empty write flushes it now, so the client sees the stream open at once. (The
+            // transport sends no empty body part: see `ReactorTransport.writeAndFlush`.)
             transport.writeAndFlush(ByteBuffer(), promise: nil)
         }
         flush(connection)

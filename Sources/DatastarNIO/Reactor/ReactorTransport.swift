@@ -20,6 +20,12 @@ package protocol ReactorTransport: Sendable {
     var eventLoop: any EventLoop { get }
     /// Writes a chunk of the response body and flushes it. The promise succeeds once the bytes
     /// are in the socket, and fails if they cannot be written.
+    ///
+    /// An empty buffer (which the reactor writes when a stream opens with nothing to send)
+    /// only flushes: it must put the response head on the wire and nothing else. On HTTP/2 an
+    /// empty body part would be an empty DATA frame, and peers count those as a flood: NIOHTTP2
+    /// tolerates one in a row on a connection, then sends GOAWAY and drops every frame, of any
+    /// stream, until the next HEADERS or END_STREAM — events of other streams were lost so.
     func writeAndFlush(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?)
     /// Ends the response normally. Called at most once, after the last write; never after
     /// ``abort()``.
