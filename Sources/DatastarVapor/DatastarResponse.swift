@@ -72,16 +72,24 @@ public struct DatastarResponse: AsyncResponseEncodable {
         let onShutdown = self.onShutdown
         let coding = compression.negotiate(acceptEncoding: request.acceptEncoding)
         let eventLoop = request.eventLoop
+        let isHTTP2 = request.version.major == 2
         return Response(
             status: .ok,
             version: request.version,
             headers: .datastar(for: request, coding: coding),
             body: .init(asyncStream: { writer in
-                // Vapor holds the response head until the body is first flushed; an empty write
-                // flushes it now, so the client sees the stream open at once.
-                try? await writer.writeBuffer(ByteBuffer())
                 // The connection's close (a client's FIN closes it on Vapor) cancels the body.
                 let channel = await VaporBodyChannel.of(writer, on: eventLoop)
+                // Vapor holds the response head until the body is first flushed; it is flushed
+                // now, so the client sees the stream open at once. On HTTP/1.1 an empty write
+                // does it (and puts nothing on the wire); on HTTP/2 it would be an empty DATA
+                // frame, which peers count as a flood (see `ReactorTransport`), so the stream's
+                // channel is flushed instead.
+                if isHTTP2, let channel {
+                    channel.flush()
+                } else {
+                    try? await writer.writeBuffer(ByteBuffer())
+                }
                 let end = await AsyncStreamRunner.relay(
                     body,
                     allocator: allocator,

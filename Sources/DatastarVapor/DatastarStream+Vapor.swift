@@ -118,7 +118,14 @@ struct VaporTransport: ReactorTransport {
             }
         }
         let writer = self.writer
-        writer.write(.buffer(ByteBuffer()), promise: nil)
+        if !isHTTP1, let channel {
+            // On HTTP/2 an empty body part would be an empty DATA frame, which peers count as a
+            // flood (see ``DatastarNIO/ReactorTransport/makeBodySink()``): flush the stream's
+            // channel instead. On HTTP/1.1 the empty write puts nothing on the wire.
+            channel.flush()
+        } else {
+            writer.write(.buffer(ByteBuffer()), promise: nil)
+        }
         return BodySink(framing: .asIs) { bytes, promise in
             writer.write(.buffer(bytes), promise: promise)
         }

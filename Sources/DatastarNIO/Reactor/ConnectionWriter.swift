@@ -89,7 +89,9 @@ final class ConnectionWriter {
     /// Hands the sink bytes ready for the wire, and follows the write: a failed write closes
     /// the connection; once every write has completed, what was held back is written.
     private func send(_ bytes: ByteBuffer, events: Int) {
-        guard connection.state != .closed else { return }
+        // Never an empty body part: on HTTP/2 it would be an empty DATA frame (see
+        // ``ReactorTransport/makeBodySink()``).
+        guard connection.state != .closed, bytes.readableBytes > 0 else { return }
         let size = bytes.readableBytes
         connection.eventsSent += events
         lastWrite = reactor.eventLoop.now

@@ -21,7 +21,10 @@ package protocol ReactorTransport: Sendable {
     /// Where and how the body is written: asked once, on ``eventLoop``, when the reactor adds
     /// the connection (before `onConnect`). A transport whose framework holds the response
     /// head until the body is first flushed flushes it here, so that the client sees the
-    /// stream open at once.
+    /// stream open at once — by flushing, never with an empty body part: on HTTP/2 that is an
+    /// empty DATA frame, and peers count those as a flood (NIOHTTP2 tolerates one in a row on
+    /// a connection, then sends GOAWAY and drops every frame, of any stream, until the next
+    /// HEADERS or END_STREAM: events of other streams were lost so).
     func makeBodySink() -> BodySink
     /// Ends the response normally. Called at most once, after the last write; never after
     /// ``abort()``.

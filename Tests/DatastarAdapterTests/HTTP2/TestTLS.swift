@@ -17,6 +17,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import SwiftASN1
@@ -114,12 +115,18 @@ final class H2Client: Sendable {
     let http: HTTPClient
     private let group: MultiThreadedEventLoopGroup
     private let counts = NIOLockedValueBox((http1: 0, http2: 0))
+    private let frames = HTTP2FrameWatch.Counts()
     private let isShutDown = NIOLockedValueBox(false)
 
     /// The HTTP/2 connections the client opened.
     var http2Connections: Int { counts.withLockedValue { $0.http2 } }
     /// The HTTP/1.1 connections the client opened (none, when h2 is negotiated).
     var http1Connections: Int { counts.withLockedValue { $0.http1 } }
+    /// The empty DATA frames without END_STREAM the client received: a server should send none
+    /// (NIOHTTP2 takes two in a row for a flood, and drops the frames that follow).
+    var emptyDataFrames: Int { frames.value.withLockedValue { $0.emptyData } }
+    /// The errors the client's HTTP/2 connections reported (a flood, a protocol error).
+    var connectionErrors: [String] { frames.value.withLockedValue { $0.errors } }
 
     init(trusting tls: TestTLS) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -135,9 +142,18 @@ final class H2Client: Sendable {
             counts.withLockedValue { $0.http1 += 1 }
             return channel.eventLoop.makeSucceededVoidFuture()
         }
+        let frames = self.frames
         configuration.http2ConnectionDebugInitializer = { channel in
             counts.withLockedValue { $0.http2 += 1 }
-            return channel.eventLoop.makeSucceededVoidFuture()
+            return channel.eventLoop.makeCompletedFuture {
+                // After NIOHTTP2's handler: it sees the frames that handler let through, and the
+                // errors it reports.
+                let multiplexer = try channel.pipeline.syncOperations.context(handlerType: HTTP2StreamMultiplexer.self)
+                try channel.pipeline.syncOperations.addHandler(
+                    HTTP2FrameWatch(counts: frames),
+                    position: .before(multiplexer.handler)
+                )
+            }
         }
         self.group = group
         self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
@@ -188,4 +204,36 @@ func waitFor<T: Sendable>(
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withDeadline(limit, what, operation)
+}
+
+/// Counts, on a client's HTTP/2 connection, the empty DATA frames (without END_STREAM) it
+/// receives and the errors its HTTP/2 handler reports; passes everything on.
+final class HTTP2FrameWatch: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias InboundOut = HTTP2Frame
+
+    /// What the watches of one client saw.
+    final class Counts: Sendable {
+        let value = NIOLockedValueBox((emptyData: 0, errors: [String]()))
+    }
+
+    private let counts: Counts
+
+    init(counts: Counts) {
+        self.counts = counts
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .data(let payload) = unwrapInboundIn(data).payload, !payload.endStream,
+            payload.data.readableBytes == 0
+        {
+            counts.value.withLockedValue { $0.emptyData += 1 }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        counts.value.withLockedValue { $0.errors.append("\(error)") }
+        context.fireErrorCaught(error)
+    }
 }
