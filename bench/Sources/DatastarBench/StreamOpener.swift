@@ -51,13 +51,19 @@ struct StreamOpener {
                 break
             }
             if index % 100 == 0 {
+                // A stop here gives back the slot just taken: libdispatch traps when a semaphore
+                // is freed below its initial value.
                 guard server.isRunning else {
                     stopReason = "the server exited"
+                    window.signal()
                     break
                 }
                 let failures = outcome.withLockedValue { $0.failures }
                 // Give up early when most attempts fail (the server is refusing or gone).
-                guard failures <= max(100, index / 2) else { break }
+                guard failures <= max(100, index / 2) else {
+                    window.signal()
+                    break
+                }
             }
             let bootstrap = bootstraps[index % bootstraps.count]
             let opened = bootstrap.connect(to: target).flatMap { channel in
