@@ -133,6 +133,16 @@ static int send_all(int fd, const char *buf, size_t len) {
     return 0;
 }
 
+/* Sends a chunk without blocking; whether the socket took all of it (a stream that cannot is
+   dropped by the caller). */
+static int send_whole(int fd, const char *chunk, int len) {
+    ssize_t n;
+    do {
+        n = send(fd, chunk, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n == len;
+}
+
 static void publish(void) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -143,11 +153,7 @@ static void publish(void) {
     int chunk_len = snprintf(chunk, sizeof chunk, "%x\r\n%s\r\n", event_len, event);
     for (int i = 0; i < sub_count;) {
         int fd = subs[i];
-        ssize_t n;
-        do {
-            n = send(fd, chunk, (size_t)chunk_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        } while (n < 0 && errno == EINTR);
-        if (n == chunk_len) {
+        if (send_whole(fd, chunk, chunk_len)) {
             i++;
         } else {
             close_conn(fd); /* moves the last subscriber into slot i */
@@ -184,11 +190,7 @@ static void on_tick(int timer_fd) {
             int chunk_len = 4 + event_len;
             chunk[chunk_len++] = '\r';
             chunk[chunk_len++] = '\n';
-            ssize_t n;
-            do {
-                n = send(fd, chunk, (size_t)chunk_len, MSG_NOSIGNAL | MSG_DONTWAIT);
-            } while (n < 0 && errno == EINTR);
-            if (n == chunk_len) {
+            if (send_whole(fd, chunk, chunk_len)) {
                 i++;
             } else {
                 close_conn(fd); /* moves the slot's last stream into index i */

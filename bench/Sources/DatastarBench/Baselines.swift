@@ -53,6 +53,12 @@ struct BaselineServers: Sendable {
     }
 
     /// One line per skipped baseline, for the run's header.
+    /// How the run's header names the baseline servers: ", C server …, node … …".
+    var runDescription: String {
+        (cServer.map { ", C server \($0.path)" } ?? "")
+            + (node.map { ", node \($0.executable.path) \($0.script.path)" } ?? "")
+    }
+
     var skipNotes: [String] {
         Baseline.allCases.compactMap { baseline in skipped[baseline].map { "\(baseline.rawValue): \($0)" } }
     }

@@ -50,8 +50,7 @@ extension DatastarBench {
             "run: hub scenario, \(specs.count) rows; server threads \(serverThreads) (C and Node servers: 1), client threads "
                 + "\(clientThreads), \(sources) source addresses, warm-up \(format(warmupSeconds, 1)) s of "
                 + "publishing, window \(format(durationSeconds, 1)) s; server \(settings.server.path)"
-                + (baselines.cServer.map { ", C server \($0.path)" } ?? "")
-                + (baselines.node.map { ", node \($0.executable.path) \($0.script.path)" } ?? "")
+                + baselines.runDescription
         )
         for note in baselines.skipNotes { output(note) }
         output("")
