@@ -45,7 +45,7 @@ public final class DatastarConnection {
     var output: ByteBuffer
     var outputEvents = 0
     let stream: DatastarStream?
-    /// The adapter's transport, until the reactor adds the connection and makes its writer.
+    /// The adapter's transport, which the connection's writer writes through.
     let transport: (any ReactorTransport)?
     /// Writes the connection's body; made on the loop when the reactor adds the connection.
     var writer: ConnectionWriter?
