@@ -117,7 +117,7 @@ struct PlainResponseTests {
 
     @Test("with the SDK's compression off, Vapor's own response compression applies")
     func vaporCompresses() async throws {
-        try await withServer(.vapor, vaporCompression: true) { server in
+        try await withServer(.vapor, vaporCompression: .enabled) { server in
             let off = try await HTTPClient.test.fetch(
                 "\(server.base)/one-shot-uncompressed/long",
                 headers: [("Accept-Encoding", "gzip")]

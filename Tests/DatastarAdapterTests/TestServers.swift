@@ -152,7 +152,7 @@ final class TestServer: Sendable {
         _ framework: Framework,
         gate: Gate = Gate(),
         probe: Probe = Probe(),
-        vaporCompression: Bool = false,
+        vaporCompression: HTTPServer.Configuration.ResponseCompressionConfiguration? = nil,
         hub: DatastarHub = DatastarHub(),
         group: (any EventLoopGroup)? = nil
     ) async throws -> TestServer {
@@ -211,7 +211,7 @@ final class TestServer: Sendable {
     private static func startVapor(
         gate: Gate,
         probe: Probe,
-        compression: Bool,
+        compression: HTTPServer.Configuration.ResponseCompressionConfiguration?,
         hub: DatastarHub,
         group: any EventLoopGroup
     ) async throws -> TestServer {
@@ -221,8 +221,8 @@ final class TestServer: Sendable {
         app.logger.logLevel = .warning
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
-        if compression {
-            app.http.server.configuration.responseCompression = .enabled
+        if let compression {
+            app.http.server.configuration.responseCompression = compression
         }
         try await app.server.start(address: nil)
         let port = app.http.server.shared.localAddress?.port ?? 0
@@ -238,7 +238,7 @@ func withServer(
     _ framework: Framework,
     gate: Gate = Gate(),
     probe: Probe = Probe(),
-    vaporCompression: Bool = false,
+    vaporCompression: HTTPServer.Configuration.ResponseCompressionConfiguration? = nil,
     hub: DatastarHub = DatastarHub(),
     group: (any EventLoopGroup)? = nil,
     _ body: (TestServer) async throws -> Void
