@@ -27,8 +27,9 @@ public import Vapor
 /// The response starts at once with the Datastar headers; each event reaches the client as it
 /// is sent, and the response ends when the closure returns. If the closure throws, the stream
 /// ends and the error is logged. A keep-alive comment goes out when the stream has been quiet
-/// for `keepAlive`; the closure is cancelled when a write fails (the client is gone) and when
-/// the application's reactor shuts down (see `Application.Servers.Provider.datastar`).
+/// for `keepAlive`; the closure is cancelled when the client is gone (the connection closed, or
+/// a write failed) and when the server shuts down with `app.servers.use(.datastar)` (see
+/// `Application.Servers.Provider.datastar`).
 /// Vapor's own response compression is switched off for the response, so it can neither hold
 /// events back nor encode them twice; the stream is compressed by the SDK instead when the
 /// client accepts a coding that `compression` offers, each event flushed.
