@@ -15,7 +15,6 @@ public import DatastarNIO
 public import Hummingbird
 import HTTPTypes
 import NIOCore
-import NIOHTTP1
 import NIOHTTPTypes
 import ServiceLifecycle
 
@@ -138,12 +137,8 @@ struct HummingbirdTransport: ReactorTransport {
     var eventLoop: any EventLoop { channel.eventLoop }
 
     func makeBodySink() -> BodySink {
-        if writesRawChunks,
-            let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        {
-            return BodySink(framing: .http1Chunked) { bytes, promise in
-                encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
-            }
+        if writesRawChunks, let sink = BodySink.http1ChunksBelowEncoder(of: channel) {
+            return sink
         }
         let channel = self.channel
         return BodySink(framing: .asIs) { bytes, promise in

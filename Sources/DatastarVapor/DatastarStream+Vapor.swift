@@ -13,7 +13,6 @@
 
 public import DatastarNIO
 import NIOCore
-import NIOHTTP1
 public import Vapor
 
 /// A reactor stream on Vapor: return a `DatastarStream` from any route.
@@ -109,13 +108,8 @@ struct VaporTransport: ReactorTransport {
     /// Vapor writes a streamed response's head without flushing it: the sink flushes it now,
     /// so that the client sees the stream open at once.
     func makeBodySink() -> BodySink {
-        if writesRawChunks, let channel,
-            let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        {
-            encoder.flush()
-            return BodySink(framing: .http1Chunked) { bytes, promise in
-                encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
-            }
+        if writesRawChunks, let channel, let sink = BodySink.http1ChunksBelowEncoder(of: channel) {
+            return sink
         }
         let writer = self.writer
         if !isHTTP1, let channel {

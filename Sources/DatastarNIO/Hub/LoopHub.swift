@@ -69,8 +69,8 @@ final class LoopHub {
 
     /// Writes each message to every subscriber of its topic on this loop, in order, through
     /// each subscriber's ``ConnectionWriter``: subscribers whose bodies are framed alike and
-    /// not compressed get one buffer, framed once on this loop (``FramedMessage``). Goes on in later tasks when the budget runs
-    /// out.
+    /// not compressed get one buffer, framed once on this loop (``FramedMessage``). Goes on in
+    /// later tasks when the budget runs out.
     func deliver(_ batch: [HubDelivery]) {
         eventLoop.assertInEventLoop()
         if queueStart == queue.count {

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 package import NIOCore
+import NIOHTTP1
 
 /// How a connection's body bytes are framed by the time they reach the channel handler the
 /// transport writes them to. The adapter's transport decides it once per connection
@@ -73,5 +74,24 @@ package struct BodySink {
     package init(framing: BodyFraming, write: @escaping (ByteBuffer, EventLoopPromise<Void>?) -> Void) {
         self.framing = framing
         self.write = write
+    }
+}
+
+extension BodySink {
+    /// A sink that writes HTTP/1.1 chunks straight to the context of NIO's
+    /// `HTTPResponseEncoder` in `channel`'s pipeline — below the framework's HTTP handlers: one
+    /// buffer and one handler hop per write — after flushing what the pipeline holds (a
+    /// framework may hold the response head until the body is first flushed). `nil` when the
+    /// pipeline has no such encoder. Call on the channel's event loop, and only where that
+    /// encoder frames the response's body as chunks (an HTTP/1.1 response to a request that was
+    /// not `HEAD`) and no handler between would recode it.
+    package static func http1ChunksBelowEncoder(of channel: any Channel) -> BodySink? {
+        guard let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+            return nil
+        }
+        encoder.flush()
+        return BodySink(framing: .http1Chunked) { bytes, promise in
+            encoder.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
+        }
     }
 }
